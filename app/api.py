@@ -1,0 +1,10 @@
+"""The v1 router: one include line per domain."""
+
+from fastapi import APIRouter
+
+from app.articles.router import router as articles
+from app.auth.router import router as keys
+
+v1 = APIRouter(prefix="/v1")
+v1.include_router(articles)
+v1.include_router(keys)

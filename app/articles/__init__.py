@@ -1,0 +1,1 @@
+"""Articles: the document, its storage, and the v1 routes that read and write it."""

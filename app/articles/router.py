@@ -1,0 +1,249 @@
+"""HTTP routes of ``/v1/articles``: parse, call one service function, shape the response."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
+
+from app.articles import reads, service
+from app.articles.delivery import Delivery, deliver, deliver_stored
+from app.articles.schemas import (
+    ArticleIn,
+    ArticleOut,
+    ArticlePage,
+    ArticleSummary,
+    CitationList,
+    FaqList,
+    SectionList,
+    SectionOut,
+)
+from app.auth.dependencies import Reader, Writer
+from app.core.deps import State, WriteSession
+from app.core.errors import NotAcceptable
+from app.core.http import NO_STORE
+from app.core.openapi import problems
+from app.core.params import only
+
+router = APIRouter(prefix="/articles", tags=["articles"])
+
+IfNoneMatch = Annotated[str | None, Header(description="Revalidate: 304 when it matches.")]
+IfMatch = Annotated[
+    str | None, Header(description="Only change the article if its ETag still matches (412).")
+]
+SlugPath = Annotated[str, Path(description="The article's slug.", max_length=200)]
+READ_ERRORS = problems(400, 401, 403, 404)
+WRITE_ERRORS = problems(400, 401, 403, 404, 412, 413, 415, 422)
+
+
+def _respond(d: Delivery) -> Response:
+    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
+
+
+def _written(result: service.WriteResult, status: int) -> Response:
+    headers = {
+        "etag": result.etag,
+        "last-modified": result.last_modified,
+        "cache-control": NO_STORE,
+    }
+    if status == 201:
+        headers["location"] = f"/v1/articles/{result.slug}"
+    return Response(result.document, status, headers, "application/json")
+
+
+def _wants_json(accept: str | None) -> None:
+    if not accept:
+        return
+    media = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    if media & {"application/json", "application/*", "*/*"}:
+        return
+    raise NotAcceptable("this article can be served as application/json")
+
+
+@router.get(
+    "",
+    response_model=ArticlePage,
+    responses=problems(400, 401),
+    dependencies=[Depends(only("limit", "cursor"))],
+)
+async def list_articles(
+    request: Request,
+    state: State,
+    principal: Reader,
+    limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """List published articles as summaries, newest first."""
+    page = await reads.page(state.articles, limit=limit, cursor=cursor)
+    d = deliver(
+        body=page.body,
+        etag=page.etag,
+        last_modified=page.last_modified or "",
+        principal=principal,
+        if_none_match=if_none_match,
+    )
+    if not page.last_modified:
+        d.headers.pop("last-modified")
+    if page.next_cursor:
+        url = request.url.include_query_params(cursor=page.next_cursor, limit=limit)
+        d.headers["link"] = f'<{url}>; rel="next"'
+    return _respond(d)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=ArticleOut,
+    responses=problems(400, 401, 403, 409, 413, 415, 422),
+)
+def create_article(
+    data: ArticleIn, session: WriteSession, state: State, request: Request, _: Writer
+) -> Response:
+    """Create an article from a document; its slug is made from the title when not given."""
+    result = service.create(session, data=data, base_url=state.base_url(request))
+    return _written(result, 201)
+
+
+@router.get(
+    "/{slug}",
+    response_model=ArticleOut,
+    responses={**READ_ERRORS, **problems(406)},
+    dependencies=[Depends(only("format"))],
+)
+async def get_article(
+    slug: SlugPath,
+    state: State,
+    principal: Reader,
+    format: Annotated[Literal["json"], Query(description="Representation.")] = "json",
+    accept: Annotated[str | None, Header()] = None,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """The full article document (the summary projection for summary-only keys)."""
+    _wants_json(accept)
+    stored = await reads.visible_document(state.articles, principal, slug)
+    return _respond(deliver_stored(stored, principal, if_none_match))
+
+
+@router.put("/{slug}", response_model=ArticleOut, responses=WRITE_ERRORS)
+def replace_article(
+    slug: SlugPath,
+    data: ArticleIn,
+    session: WriteSession,
+    state: State,
+    request: Request,
+    _: Writer,
+    if_match: IfMatch = None,
+) -> Response:
+    """Replace an article; identical content changes nothing (same version and ETag)."""
+    result = service.replace(
+        session, slug=slug, data=data, if_match=if_match, base_url=state.base_url(request)
+    )
+    return _written(result, 200)
+
+
+@router.patch("/{slug}", response_model=ArticleOut, responses=WRITE_ERRORS)
+def patch_article(
+    slug: SlugPath,
+    changes: Annotated[
+        dict[str, Any],
+        Body(
+            media_type="application/merge-patch+json",
+            description="A JSON Merge Patch (RFC 7396) of the article document.",
+        ),
+    ],
+    session: WriteSession,
+    state: State,
+    request: Request,
+    _: Writer,
+    if_match: IfMatch = None,
+) -> Response:
+    """Change part of an article with a JSON Merge Patch."""
+    result = service.patch(
+        session, slug=slug, changes=changes, if_match=if_match, base_url=state.base_url(request)
+    )
+    return _written(result, 200)
+
+
+@router.delete("/{slug}", status_code=204, response_class=Response, responses=WRITE_ERRORS)
+def delete_article(
+    slug: SlugPath, session: WriteSession, _: Writer, if_match: IfMatch = None
+) -> Response:
+    """Delete an article; the changes feed keeps a tombstone."""
+    service.delete(session, slug=slug, if_match=if_match)
+    return Response(status_code=204)
+
+
+def _part_response(part: reads.Part, principal: Any, if_none_match: str | None) -> Response:
+    return _respond(
+        deliver(
+            body=part.body,
+            etag=part.etag,
+            last_modified=part.last_modified,
+            principal=principal,
+            if_none_match=if_none_match,
+        )
+    )
+
+
+NO_PARAMS = [Depends(only())]
+
+
+@router.get(
+    "/{slug}/sections", response_model=SectionList, responses=READ_ERRORS, dependencies=NO_PARAMS
+)
+async def list_sections(
+    slug: SlugPath, state: State, principal: Reader, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The article's sections, in order."""
+    part = await reads.sections(state.articles, principal, slug)
+    return _part_response(part, principal, if_none_match)
+
+
+@router.get(
+    "/{slug}/sections/{position}",
+    response_model=SectionOut,
+    responses=READ_ERRORS,
+    dependencies=NO_PARAMS,
+)
+async def get_section(
+    slug: SlugPath,
+    position: Annotated[int, Path(ge=1, le=100, description="1-based section position.")],
+    state: State,
+    principal: Reader,
+    if_none_match: IfNoneMatch = None,
+) -> Response:
+    """One section by its 1-based position."""
+    part = await reads.section(state.articles, principal, slug, position)
+    return _part_response(part, principal, if_none_match)
+
+
+@router.get("/{slug}/faq", response_model=FaqList, responses=READ_ERRORS, dependencies=NO_PARAMS)
+async def get_faq(
+    slug: SlugPath, state: State, principal: Reader, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The Q&A headings: position, heading, question and answer of each section."""
+    part = await reads.faq(state.articles, principal, slug)
+    return _part_response(part, principal, if_none_match)
+
+
+@router.get(
+    "/{slug}/summary", response_model=ArticleSummary, responses=READ_ERRORS, dependencies=NO_PARAMS
+)
+async def get_summary(
+    slug: SlugPath, state: State, principal: Reader, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The summary projection: no intro, body, comment, reaction or conclusion text."""
+    stored = await reads.summary(state.articles, principal, slug)
+    return _respond(deliver_stored(stored, principal, if_none_match))
+
+
+@router.get(
+    "/{slug}/citations", response_model=CitationList, responses=READ_ERRORS, dependencies=NO_PARAMS
+)
+async def get_citations(
+    slug: SlugPath, state: State, principal: Reader, if_none_match: IfNoneMatch = None
+) -> Response:
+    """The article's citations with the position of their section."""
+    part = await reads.citations(state.articles, principal, slug)
+    return _part_response(part, principal, if_none_match)

@@ -1,0 +1,244 @@
+"""Wire shapes of the article document (``spec/article.md``): what clients send and get back."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u2029]")
+MAX_LIST = 200
+
+
+def _one_line(value: str) -> str:
+    # Every field but the lead is one line of the text template; a newline could not round-trip.
+    if _CONTROL.search(value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+def _lines(value: str) -> str:
+    if _CONTROL_BUT_NEWLINE.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _drop_empty(value: object) -> object:
+    # "An empty string is not a paragraph": blank entries are dropped after stripping.
+    if isinstance(value, list):
+        return [v for v in value if not (isinstance(v, str) and not v.strip())]
+    return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http or https URL")
+    if any(c.isspace() for c in value):
+        raise ValueError("must not contain white space")
+    return value
+
+
+def _question(value: str) -> str:
+    if not value.endswith(("?", "？")):
+        raise ValueError("a question heading ends with ? or ？")
+    return value
+
+
+def _keyword(value: str) -> str:
+    # These characters delimit the keyword group of the title line.
+    if any(c in value for c in "、,，()（）"):
+        raise ValueError("must not contain 、 , ， or brackets")
+    return value
+
+
+def _stripped(max_length: int, min_length: int = 0) -> object:
+    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+
+
+Line200 = Annotated[str, _stripped(200, 1), AfterValidator(_one_line)]
+Line500 = Annotated[str, _stripped(500), AfterValidator(_one_line)]
+Required500 = Annotated[str, _stripped(500, 1), AfterValidator(_one_line)]
+Paragraph = Annotated[str, _stripped(5000, 1), AfterValidator(_one_line)]
+Paragraphs = Annotated[list[Paragraph], BeforeValidator(_drop_empty), Field(max_length=MAX_LIST)]
+Question = Annotated[str, _stripped(500, 1), AfterValidator(_one_line), AfterValidator(_question)]
+Keyword = Annotated[str, _stripped(100, 1), AfterValidator(_one_line), AfterValidator(_keyword)]
+Url = Annotated[str, _stripped(2048, 1), AfterValidator(_http_url)]
+Slug = Annotated[str, StringConstraints(max_length=120, pattern=SLUG_PATTERN)]
+Status = Literal["draft", "published"]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class CitationIn(_Input):
+    publisher: Required500
+    url: Url
+    published_on: date | None = None
+    summary: Paragraphs = Field(default_factory=list)
+    comment: Paragraphs = Field(default_factory=list)
+
+
+class SectionIn(_Input):
+    heading: Required500
+    question: Question
+    answer: Required500
+    intro: Paragraphs = Field(default_factory=list)
+    citations: list[CitationIn] = Field(default_factory=list, max_length=20)
+    body: Paragraphs = Field(default_factory=list)
+    reaction: Annotated[str, _stripped(5000), AfterValidator(_one_line)] | None = None
+
+    @field_validator("reaction")
+    @classmethod
+    def _empty_reaction_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class ArticleIn(_Input):
+    """An article as a client sends it to create or replace one."""
+
+    slug: Slug | None = None
+    title: Line200
+    keywords: Annotated[list[Keyword], Field(max_length=MAX_LIST)] = Field(default_factory=list)
+    subtitle: Line500 = ""
+    lead: Annotated[str, _stripped(10_000), AfterValidator(_lines)] = ""
+    language: Annotated[
+        str, StringConstraints(max_length=35, pattern=r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+    ] = "ja"
+    status: Status = "published"
+    published_at: AwareDatetime | None = None
+    sections: Annotated[list[SectionIn], Field(min_length=1, max_length=100)]
+    conclusion: Paragraphs = Field(default_factory=list)
+    key_points: Paragraphs = Field(default_factory=list)
+
+    @field_validator("keywords")
+    @classmethod
+    def _unique_keywords(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("keywords must not repeat")
+        return value
+
+    @field_validator("published_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return value.astimezone(UTC) if value else None
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class CitationOut(BaseModel):
+    position: int
+    publisher: str
+    url: str
+    host: str
+    published_on: date | None
+    summary: list[str]
+    comment: list[str]
+
+
+class SectionOut(BaseModel):
+    position: int
+    heading: str
+    question: str
+    answer: str
+    intro: list[str]
+    citations: list[CitationOut]
+    body: list[str]
+    reaction: str | None
+
+
+class ArticleOut(BaseModel):
+    """The full article document as the API returns it."""
+
+    id: int
+    slug: str
+    title: str
+    keywords: list[str]
+    subtitle: str
+    lead: str
+    language: str
+    status: Status
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    sections: list[SectionOut]
+    conclusion: list[str]
+    key_points: list[str]
+
+
+class FaqItem(BaseModel):
+    position: int
+    heading: str
+    question: str
+    answer: str
+
+
+class SummaryCitation(BaseModel):
+    section: int = Field(description="Position of the section the citation belongs to.")
+    position: int
+    publisher: str
+    url: str
+    host: str
+    published_on: date | None
+    summary: list[str]
+
+
+class ArticleSummary(BaseModel):
+    """The summary projection: no intro, body, comment, reaction or conclusion text."""
+
+    id: int
+    slug: str
+    url: str = Field(description="Canonical URL of the full article.")
+    title: str
+    subtitle: str
+    keywords: list[str]
+    lead: str
+    language: str
+    status: Status
+    faq: list[FaqItem]
+    key_points: list[str]
+    citations: list[SummaryCitation]
+    published_at: datetime | None
+    updated_at: datetime
+    version: int
+
+
+class ArticleCitation(CitationOut):
+    section: int = Field(description="Position of the section the citation belongs to.")
+
+
+class SectionList(BaseModel):
+    items: list[SectionOut]
+    next_cursor: str | None = None
+
+
+class FaqList(BaseModel):
+    items: list[FaqItem]
+    next_cursor: str | None = None
+
+
+class CitationList(BaseModel):
+    items: list[ArticleCitation]
+    next_cursor: str | None = None
+
+
+class ArticlePage(BaseModel):
+    items: list[ArticleSummary]
+    next_cursor: str | None

@@ -1,0 +1,221 @@
+"""Rules of the article store: creating, replacing, patching and deleting articles.
+
+Services never commit: the caller's unit of work (the request or the CLI command) does."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import orjson
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.articles import merge_patch, render, repository, slugs
+from app.articles.schemas import ArticleIn, ArticleOut
+from app.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
+from app.core.http import match
+from app.core.validation import body_errors
+
+WriteStatus = Literal["created", "updated", "unchanged"]
+
+
+@dataclass(frozen=True, slots=True)
+class WriteResult:
+    status: WriteStatus
+    id: int
+    slug: str
+    version: int
+    document: bytes
+    etag: str
+    last_modified: str
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def content_hash(data: ArticleIn, published_at: datetime | None) -> str:
+    """Fingerprint of everything a client controls, so an identical write can be a no-op."""
+    content = data.model_dump(mode="json", exclude={"slug", "published_at"})
+    content["published_at"] = published_at.isoformat() if published_at else None
+    return hashlib.sha256(orjson.dumps(content, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+def _free_slug(session: Session, title: str) -> str:
+    base = slugs.romanise(title)
+    taken = repository.slugs_with_base(session, base)
+    n = 1
+    while slugs.with_suffix(base, n) in taken:
+        n += 1
+    return slugs.with_suffix(base, n)
+
+
+def _first_published(data: ArticleIn, previous: datetime | None, now: datetime) -> datetime | None:
+    if data.published_at is not None:
+        return data.published_at
+    if previous is not None:
+        return previous
+    return now if data.status == "published" else None
+
+
+def create(session: Session, *, data: ArticleIn, base_url: str) -> WriteResult:
+    now = _now()
+    if data.slug is not None:
+        if repository.find_current(session, data.slug) is not None:
+            raise Conflict(
+                f"an article with slug {data.slug!r} already exists",
+                errors=[{"pointer": "/slug", "message": "already taken"}],
+            )
+        slug = data.slug
+    else:
+        slug = _free_slug(session, data.title)
+    published_at = _first_published(data, None, now)
+    digest = content_hash(data, published_at)
+    try:
+        with session.begin_nested():
+            article_id = repository.insert_article(
+                session,
+                slug=slug,
+                data=data,
+                content_hash=digest,
+                published_at=published_at,
+                now=now,
+            )
+    except IntegrityError as exc:
+        # Another writer took the slug between our check and our insert (PostgreSQL).
+        raise Conflict(f"an article with slug {slug!r} already exists") from exc
+    repository.replace_children(session, article_id, data, fresh=True)
+    server = render.ServerFields(article_id, slug, 1, now, now, published_at)
+    rendered = render.render(data, server, base_url=base_url)
+    repository.save_render(session, article_id, rendered, fresh=True)
+    repository.record_change(
+        session, kind="create", article_id=article_id, slug=slug, version=1, at=now
+    )
+    return _result("created", server, rendered)
+
+
+def _result(status: WriteStatus, server: render.ServerFields, r: render.Rendered) -> WriteResult:
+    return WriteResult(
+        status, server.id, server.slug, server.version, r.document, r.etag, r.last_modified
+    )
+
+
+def _require(session: Session, slug: str, if_match: str | None) -> repository.Current:
+    current = repository.find_current(session, slug, lock=True)
+    if current is None:
+        raise NotFound(f"no article with slug {slug!r}")
+    if not match(if_match, current.etag):
+        raise PreconditionFailed(
+            "If-Match does not match the article's current ETag",
+            extra={"etag": current.etag},
+        )
+    return current
+
+
+def replace(
+    session: Session, *, slug: str, data: ArticleIn, if_match: str | None, base_url: str
+) -> WriteResult:
+    if data.slug is not None and data.slug != slug:
+        raise InvalidInput(
+            "the slug of an article cannot change",
+            errors=[{"pointer": "/slug", "message": f"must be {slug!r} or absent"}],
+        )
+    current = _require(session, slug, if_match)
+    return _apply(session, current, data, base_url=base_url)
+
+
+def _apply(
+    session: Session, current: repository.Current, data: ArticleIn, *, base_url: str
+) -> WriteResult:
+    now = _now()
+    published_at = _first_published(data, current.published_at, now)
+    digest = content_hash(data, published_at)
+    if digest == current.content_hash:
+        return WriteResult(
+            "unchanged",
+            current.id,
+            current.slug,
+            current.version,
+            current.document,
+            current.etag,
+            current.last_modified,
+        )
+    version = current.version + 1
+    repository.update_article(
+        session,
+        current.id,
+        data=data,
+        content_hash=digest,
+        published_at=published_at,
+        version=version,
+        now=now,
+    )
+    repository.replace_children(session, current.id, data, fresh=False)
+    server = render.ServerFields(
+        current.id, current.slug, version, current.created_at, now, published_at
+    )
+    rendered = render.render(data, server, base_url=base_url)
+    repository.save_render(session, current.id, rendered, fresh=False)
+    repository.record_change(
+        session, kind="update", article_id=current.id, slug=current.slug, version=version, at=now
+    )
+    return _result("updated", server, rendered)
+
+
+def patch(
+    session: Session, *, slug: str, changes: Any, if_match: str | None, base_url: str
+) -> WriteResult:
+    """Apply a JSON Merge Patch (RFC 7396) to the article's client-controlled fields."""
+    if not isinstance(changes, dict):
+        raise InvalidInput(
+            "a merge patch must be a JSON object",
+            errors=[{"pointer": "", "message": "must be an object"}],
+        )
+    current = _require(session, slug, if_match)
+    base = render.input_dict(ArticleOut.model_validate_json(current.document))
+    merged = merge_patch.apply(base, changes)
+    try:
+        data = ArticleIn.model_validate(merged)
+    except ValidationError as exc:
+        raise InvalidInput(
+            "the patched article is not valid", errors=body_errors(exc.errors())
+        ) from exc
+    if data.slug != slug:
+        raise InvalidInput(
+            "the slug of an article cannot change",
+            errors=[{"pointer": "/slug", "message": f"must be {slug!r}"}],
+        )
+    return _apply(session, current, data, base_url=base_url)
+
+
+def delete(session: Session, *, slug: str, if_match: str | None) -> None:
+    current = _require(session, slug, if_match)
+    repository.delete_article(session, current.id)
+    repository.record_change(
+        session,
+        kind="delete",
+        article_id=current.id,
+        slug=current.slug,
+        version=current.version + 1,
+        at=_now(),
+    )
+
+
+def rerender_stale(session: Session, *, base_url: str, batch: int = 500) -> int:
+    """Rebuild renders made by an older renderer or for another base URL; returns how many."""
+    key = render.render_key(base_url)
+    done = 0
+    while rows := repository.stale_renders(session, key, limit=batch):
+        for article_id, stored in rows:
+            doc = ArticleOut.model_validate_json(stored)
+            server = render.ServerFields(
+                article_id, doc.slug, doc.version, doc.created_at, doc.updated_at, doc.published_at
+            )
+            fresh = render.render(render.as_input(doc), server, base_url=base_url)
+            repository.save_render(session, article_id, fresh, fresh=False)
+        done += len(rows)
+    return done

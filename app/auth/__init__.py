@@ -1,0 +1,1 @@
+"""API keys: scopes, profiles, and the dependencies that check them."""

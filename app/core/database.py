@@ -1,0 +1,33 @@
+"""The database handles one app instance holds: engine, session factories and fast reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.db import make_engine, make_sessionmaker
+from app.core.fastdb import FastDB, make_fastdb
+
+
+@dataclass
+class Database:
+    engine: Engine
+    reads: sessionmaker[Session]
+    writes: sessionmaker[Session]
+    fast: FastDB
+
+    @classmethod
+    def connect(cls, url: str) -> Database:
+        engine = make_engine(url)
+        return cls(
+            engine=engine,
+            reads=make_sessionmaker(engine, write=False),
+            writes=make_sessionmaker(engine, write=True),
+            fast=make_fastdb(engine),
+        )
+
+    def close(self) -> None:
+        self.fast.close()
+        self.engine.dispose()

@@ -1,0 +1,78 @@
+"""Row reads for the hot read paths, without ORM or Session overhead.
+
+On SQLite the queries are sub-millisecond index lookups, so they run inline on the event loop
+through one dedicated connection (a thread hop would cost more than the query). On PostgreSQL
+they run in the thread pool on the engine's connection pool. SQL uses ``:name`` parameters,
+which both ``sqlite3`` and SQLAlchemy ``text()`` understand."""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from anyio import to_thread
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+
+Row = Sequence[Any]
+
+
+class FastDB(ABC):
+    @abstractmethod
+    async def one(self, sql: str, params: Mapping[str, Any]) -> Row | None: ...
+
+    @abstractmethod
+    async def all(self, sql: str, params: Mapping[str, Any]) -> list[Row]: ...
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class SQLiteFastDB(FastDB):
+    def __init__(self, path: str) -> None:
+        # Only the event loop's thread uses it; autocommit mode so every read sees the latest
+        # committed state (WAL readers never block on the writer).
+        self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA query_only=1")
+        self._conn.execute("PRAGMA busy_timeout=10000")
+
+    async def one(self, sql: str, params: Mapping[str, Any]) -> Row | None:
+        row: Row | None = self._conn.execute(sql, params).fetchone()
+        return row
+
+    async def all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        return self._conn.execute(sql, params).fetchall()
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+class PooledFastDB(FastDB):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def _one(self, sql: str, params: Mapping[str, Any]) -> Row | None:
+        with self._engine.connect() as conn:
+            return conn.execute(text(sql), params).fetchone()
+
+    def _all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        with self._engine.connect() as conn:
+            return list(conn.execute(text(sql), params).fetchall())
+
+    async def one(self, sql: str, params: Mapping[str, Any]) -> Row | None:
+        return await to_thread.run_sync(self._one, sql, params)
+
+    async def all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        return await to_thread.run_sync(self._all, sql, params)
+
+    def close(self) -> None:
+        """The engine owns the connections."""
+
+
+def make_fastdb(engine: Engine) -> FastDB:
+    url = make_url(str(engine.url))
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        return SQLiteFastDB(url.database or "")
+    return PooledFastDB(engine)

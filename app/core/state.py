@@ -1,0 +1,26 @@
+"""What one app instance holds, reachable from a request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import cast
+
+from starlette.requests import HTTPConnection
+
+from app.articles.reader import ArticleReader
+from app.core.config import Settings
+from app.core.database import Database
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    articles: ArticleReader
+
+    def base_url(self, request: HTTPConnection) -> str:
+        return self.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
+
+
+def app_state(request: HTTPConnection) -> AppState:
+    return cast(AppState, request.app.state.kiji)

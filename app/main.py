@@ -1,0 +1,74 @@
+"""``create_app(settings)``: the FastAPI application with its routers, handlers and middleware."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.api import v1
+from app.articles.fastpath import ArticleFastPath
+from app.articles.reader import ArticleReader
+from app.core import handlers
+from app.core.config import Settings
+from app.core.database import Database
+from app.core.middleware import RequestIdMiddleware
+from app.core.state import AppState
+from app.ops import router as ops
+
+DESCRIPTION = """\
+Kiji serves Japanese news-curation articles as structured JSON: the article, its Q&A headings,
+its bullet summaries and its source citations.
+
+Errors are `application/problem+json` (RFC 9457). Reads send strong `ETag`s and honour
+`If-None-Match`; writes honour `If-Match`. Lists page with opaque cursors (`next_cursor` and
+`Link: rel="next"`). Keys go in `Authorization: Bearer <key>` or `X-API-Key`.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    logging.getLogger("kiji").setLevel(settings.log_level_number)
+    db = Database.connect(settings.database_url)
+    state = AppState(settings, db, ArticleReader(db.fast, sqlite=settings.is_sqlite))
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        db.close()
+
+    app = FastAPI(
+        title="Kiji",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+    )
+    app.state.kiji = state
+    handlers.install(app)
+    app.include_router(v1)
+    app.include_router(ops)
+    # Added innermost first: CORS sees every response, the fast path sits just outside routing.
+    app.add_middleware(
+        ArticleFastPath, reader=lambda: state.articles, public_read=settings.public_read
+    )
+    app.add_middleware(RequestIdMiddleware)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=[
+                "Authorization",
+                "X-API-Key",
+                "Content-Type",
+                "If-Match",
+                "If-None-Match",
+            ],
+            expose_headers=["ETag", "Link", "Location", "Last-Modified", "X-Request-ID"],
+        )
+    return app

@@ -1,0 +1,1 @@
+"""Alembic migrations: the only way Kiji's schema is made or changed."""
