@@ -16,7 +16,7 @@ from app.articles.reader import ArticleReader
 from app.core import handlers
 from app.core.config import Settings
 from app.core.database import Database
-from app.core.middleware import RequestIdMiddleware
+from app.core.middleware import BodySizeLimit, RequestIdMiddleware
 from app.core.state import AppState
 from app.ops import router as ops
 
@@ -46,7 +46,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
     app.state.kiji = state
     handlers.install(app)
@@ -55,6 +54,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: CORS sees every response, the fast path sits just outside routing.
     app.add_middleware(
         ArticleFastPath, reader=lambda: state.articles, public_read=settings.public_read
+    )
+    app.add_middleware(
+        BodySizeLimit,
+        default=settings.max_body_bytes,
+        per_path={"/v1/imports": settings.max_import_bytes},
     )
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:

@@ -88,3 +88,11 @@ def client(settings: Settings) -> Iterator[TestClient]:
 @pytest.fixture
 def keys(settings: Settings) -> Keys:
     return make_keys(settings.database_url)
+
+
+@pytest.fixture
+def settings_private(settings: Settings) -> Iterator[TestClient]:
+    """A client of an app with public reads turned off."""
+    private = settings.model_copy(update={"public_read": False})
+    with TestClient(create_app(private), base_url="http://kiji.test") as c:
+        yield c

@@ -23,7 +23,7 @@ from app.core.deps import State, WriteSession
 from app.core.errors import NotAcceptable
 from app.core.http import NO_STORE
 from app.core.openapi import problems
-from app.core.params import only
+from app.core.params import json_body, only
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -96,6 +96,7 @@ async def list_articles(
     status_code=201,
     response_model=ArticleOut,
     responses=problems(400, 401, 403, 409, 413, 415, 422),
+    dependencies=[Depends(json_body())],
 )
 def create_article(
     data: ArticleIn, session: WriteSession, state: State, request: Request, _: Writer
@@ -125,7 +126,12 @@ async def get_article(
     return _respond(deliver_stored(stored, principal, if_none_match))
 
 
-@router.put("/{slug}", response_model=ArticleOut, responses=WRITE_ERRORS)
+@router.put(
+    "/{slug}",
+    response_model=ArticleOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Depends(json_body())],
+)
 def replace_article(
     slug: SlugPath,
     data: ArticleIn,
@@ -142,7 +148,12 @@ def replace_article(
     return _written(result, 200)
 
 
-@router.patch("/{slug}", response_model=ArticleOut, responses=WRITE_ERRORS)
+@router.patch(
+    "/{slug}",
+    response_model=ArticleOut,
+    responses=WRITE_ERRORS,
+    dependencies=[Depends(json_body("application/merge-patch+json"))],
+)
 def patch_article(
     slug: SlugPath,
     changes: Annotated[

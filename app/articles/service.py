@@ -21,6 +21,7 @@ from app.core.http import match
 from app.core.validation import body_errors
 
 WriteStatus = Literal["created", "updated", "unchanged"]
+_SLUG_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,30 +65,31 @@ def _first_published(data: ArticleIn, previous: datetime | None, now: datetime) 
 
 def create(session: Session, *, data: ArticleIn, base_url: str) -> WriteResult:
     now = _now()
-    if data.slug is not None:
-        if repository.find_current(session, data.slug) is not None:
-            raise Conflict(
-                f"an article with slug {data.slug!r} already exists",
-                errors=[{"pointer": "/slug", "message": "already taken"}],
-            )
-        slug = data.slug
-    else:
-        slug = _free_slug(session, data.title)
+    if data.slug is not None and repository.find_current(session, data.slug) is not None:
+        raise Conflict(
+            f"an article with slug {data.slug!r} already exists",
+            errors=[{"pointer": "/slug", "message": "already taken"}],
+        )
     published_at = _first_published(data, None, now)
     digest = content_hash(data, published_at)
-    try:
-        with session.begin_nested():
-            article_id = repository.insert_article(
-                session,
-                slug=slug,
-                data=data,
-                content_hash=digest,
-                published_at=published_at,
-                now=now,
-            )
-    except IntegrityError as exc:
-        # Another writer took the slug between our check and our insert (PostgreSQL).
-        raise Conflict(f"an article with slug {slug!r} already exists") from exc
+    for attempt in range(1, _SLUG_ATTEMPTS + 1):
+        slug = data.slug or _free_slug(session, data.title)
+        try:
+            with session.begin_nested():
+                article_id = repository.insert_article(
+                    session,
+                    slug=slug,
+                    data=data,
+                    content_hash=digest,
+                    published_at=published_at,
+                    now=now,
+                )
+            break
+        except IntegrityError as exc:
+            # A concurrent writer (PostgreSQL) took the slug between our check and our insert:
+            # a generated slug moves on to the next suffix, a chosen one is a conflict.
+            if data.slug is not None or attempt == _SLUG_ATTEMPTS:
+                raise Conflict(f"an article with slug {slug!r} already exists") from exc
     repository.replace_children(session, article_id, data, fresh=True)
     server = render.ServerFields(article_id, slug, 1, now, now, published_at)
     rendered = render.render(data, server, base_url=base_url)

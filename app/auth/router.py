@@ -12,13 +12,17 @@ from app.auth.schemas import KeyCreated, KeyIn, KeyList
 from app.core.deps import ReadSession, WriteSession
 from app.core.http import NO_STORE
 from app.core.openapi import problems
-from app.core.params import only
+from app.core.params import json_body, only
 
 router = APIRouter(prefix="/keys", tags=["keys"])
 
 
 @router.post(
-    "", status_code=201, response_model=KeyCreated, responses=problems(400, 401, 403, 413, 422)
+    "",
+    status_code=201,
+    response_model=KeyCreated,
+    responses=problems(400, 401, 403, 413, 415, 422),
+    dependencies=[Depends(json_body())],
 )
 def create_key(data: KeyIn, session: WriteSession, _: Admin, response: Response) -> KeyCreated:
     """Issue an API key; the secret is in `key` and is shown only this once."""

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from app.core.errors import PROBLEM_MEDIA_TYPE, KijiError, problem_body
 from app.core.validation import body_errors
@@ -67,16 +68,28 @@ async def _request_validation(_request: Request, exc: Exception) -> Response:
     return problem_response(status, body)
 
 
-async def _http_exception(_request: Request, exc: Exception) -> Response:
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    return [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in request.app.routes
+        )
+    ]
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    headers = dict(exc.headers or {})
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() != "allow"}
     detail = exc.detail if isinstance(exc.detail, str) else None
     if exc.status_code == 404:
         detail = "no such route"
     elif exc.status_code == 405:
-        detail = f"method not allowed; allowed: {headers.get('allow', 'see /docs')}"
-    elif exc.status_code == 413:
-        detail = "the request body is larger than this route accepts"
+        allowed = _allowed_methods(request)
+        headers["allow"] = ", ".join(allowed)
+        detail = f"{request.method} is not allowed here; allowed: {headers['allow']}"
     if exc.status_code == 304:
         return Response(status_code=304, headers=headers)
     return problem_response(exc.status_code, problem_body(exc.status_code, detail=detail), headers)

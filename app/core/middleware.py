@@ -7,6 +7,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.errors import PROBLEM_MEDIA_TYPE, problem_body
+
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -35,3 +37,82 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class _BodyTooLarge(Exception):
+    """Raised into the app from ``receive`` once the body passes the limit."""
+
+
+class BodySizeLimit:
+    """Caps request bodies per path with a problem+json 413, enforced while the body is read.
+
+    A declared ``Content-Length`` over the limit is refused before anything is read; a body
+    without one (chunked) is counted as it streams, and the 413 is sent the moment it passes
+    the limit, whatever the app then does with the error it gets from ``receive``.
+    (Starlette's own limiter answers in plain text, hence this one.)"""
+
+    def __init__(self, app: ASGIApp, *, default: int, per_path: dict[str, int]) -> None:
+        self.app = app
+        self.default = default
+        self.per_path = per_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.per_path.get(scope["path"], self.default)
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _too_large(send, limit, f"the body is {int(declared)} bytes")
+            return
+        seen = 0
+        tripped = False
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal seen, tripped
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit and not tripped:
+                    tripped = True
+                    if not started:
+                        await _too_large(send, limit, f"the body passed {limit} bytes")
+                    raise _BodyTooLarge
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if tripped:
+                return  # the 413 has been sent; drop whatever the app answers to its error
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not tripped:
+                raise
+
+
+async def _too_large(send: Send, limit: int, what: str) -> None:
+    body = problem_body(
+        413,
+        code="payload-too-large",
+        title="Content too large",
+        detail=f"{what}; this route accepts at most {limit} bytes",
+        extra={"limit": limit},
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

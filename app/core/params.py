@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from starlette.requests import Request
 
-from app.core.errors import InvalidParameter
+from app.core.errors import InvalidParameter, UnsupportedMediaType
 
 
 def only(*allowed: str) -> Callable[[Request], None]:
@@ -20,6 +20,24 @@ def only(*allowed: str) -> Callable[[Request], None]:
                 f"unknown query parameter(s): {', '.join(unknown)}",
                 errors=[{"parameter": k, "message": "unknown parameter"} for k in unknown],
                 extra={"allowed": sorted(known)},
+            )
+
+    return dependency
+
+
+JSON_TYPES = ("application/json",)
+
+
+def json_body(*extra: str) -> Callable[[Request], None]:
+    """A dependency that answers 415 unless the body is declared as JSON (or ``extra``)."""
+    accepted = (*JSON_TYPES, *extra)
+
+    def dependency(request: Request) -> None:
+        declared = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if declared not in accepted:
+            raise UnsupportedMediaType(
+                f"send the body as {' or '.join(accepted)}, not {declared or 'no type'}",
+                extra={"accepted": list(accepted)},
             )
 
     return dependency

@@ -1,0 +1,200 @@
+"""Reads: the document and its parts, visibility, conditional requests and cache policy."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.core.http import PUBLIC_CACHE
+from tests.builders import Keys, create
+
+
+@pytest.fixture
+def published(client: TestClient, keys: Keys) -> dict[str, object]:
+    return create(client, keys.write, slug="minato-asaichi")
+
+
+@pytest.fixture
+def draft(client: TestClient, keys: Keys) -> dict[str, object]:
+    return create(client, keys.write, slug="himitsu-no-kiji", status="draft")
+
+
+def test_document_read_matches_what_was_written(
+    client: TestClient, published: dict[str, object]
+) -> None:
+    response = client.get("/v1/articles/minato-asaichi")
+    assert response.status_code == 200
+    assert response.json() == published
+    assert response.headers["cache-control"] == PUBLIC_CACHE
+    assert response.headers["etag"].startswith('"v1-')
+    assert response.headers["last-modified"].endswith("GMT")
+    assert "Accept" in response.headers["vary"]
+
+
+def test_fast_path_and_routed_reads_answer_alike(
+    client: TestClient, published: dict[str, object]
+) -> None:
+    fast = client.get("/v1/articles/minato-asaichi")
+    routed = client.get("/v1/articles/minato-asaichi?format=json")
+    assert fast.content == routed.content
+    for header in ("etag", "last-modified", "cache-control", "vary", "content-type"):
+        assert fast.headers[header] == routed.headers[header], header
+    head = client.head("/v1/articles/minato-asaichi")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == fast.headers["etag"]
+
+
+def test_if_none_match_gives_304_with_the_same_validators(
+    client: TestClient, published: dict[str, object], keys: Keys
+) -> None:
+    first = client.get("/v1/articles/minato-asaichi")
+    for url, headers in (
+        ("/v1/articles/minato-asaichi", {}),
+        ("/v1/articles/minato-asaichi?format=json", {}),
+        ("/v1/articles/minato-asaichi", keys.read),
+    ):
+        again = client.get(url, headers={**headers, "If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+        assert again.headers["etag"] == first.headers["etag"]
+        assert again.headers["last-modified"] == first.headers["last-modified"]
+    weak = client.get(
+        "/v1/articles/minato-asaichi", headers={"If-None-Match": f'"x", W/{first.headers["etag"]}'}
+    )
+    assert weak.status_code == 304
+    other = client.get("/v1/articles/minato-asaichi", headers={"If-None-Match": '"other"'})
+    assert other.status_code == 200
+
+
+def test_cache_policy_depends_on_who_reads(
+    client: TestClient, published: dict[str, object], keys: Keys
+) -> None:
+    url = "/v1/articles/minato-asaichi"
+    assert client.get(url).headers["cache-control"] == PUBLIC_CACHE
+    assert client.get(url, headers=keys.read).headers["cache-control"] == "private, max-age=60"
+    assert client.get(url, headers=keys.drafts).headers["cache-control"] == "private, no-store"
+
+
+def test_drafts_are_invisible_without_the_drafts_scope(
+    client: TestClient, draft: dict[str, object], keys: Keys
+) -> None:
+    url = "/v1/articles/himitsu-no-kiji"
+    for headers in ({}, keys.read):
+        for path in ("", "/sections", "/faq", "/summary", "/citations", "/sections/1"):
+            assert client.get(url + path, headers=headers).status_code == 404, path
+    assert client.get("/v1/articles").json()["items"] == []
+    for headers in (keys.drafts, keys.write):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200
+        assert response.json() == draft
+        assert response.headers["cache-control"] == "private, no-store"
+
+
+def test_sections_and_one_section(client: TestClient, published: dict[str, object]) -> None:
+    sections = client.get("/v1/articles/minato-asaichi/sections")
+    assert sections.status_code == 200
+    body = sections.json()
+    assert body["next_cursor"] is None
+    assert body["items"] == published["sections"]
+    assert sections.headers["etag"]
+    second = client.get("/v1/articles/minato-asaichi/sections/2")
+    assert second.json() == body["items"][1]
+    assert client.get("/v1/articles/minato-asaichi/sections/3").status_code == 404
+    assert client.get("/v1/articles/minato-asaichi/sections/0").status_code == 400
+    assert client.get("/v1/articles/minato-asaichi/sections/x").status_code == 400
+
+
+def test_faq_lists_the_qa_headings(client: TestClient, published: dict[str, object]) -> None:
+    faq = client.get("/v1/articles/minato-asaichi/faq").json()["items"]
+    assert faq == [
+        {
+            "position": 1,
+            "heading": "朝市が生まれた背景",
+            "question": "なぜ漁師と農家が一緒に市場を開いたのか？",
+            "answer": "直売で収入を安定させるため。",
+        },
+        {
+            "position": 2,
+            "heading": "観光への広がり",
+            "question": "観光客は増えたのか?",
+            "answer": "県外からの来場が四割を占めた。",
+        },
+    ]
+
+
+FULL_TEXT_FIELDS = ("intro", "body", "comment", "reaction", "conclusion")
+
+
+def _keys_in(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {k for v in value.values() for k in _keys_in(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys_in(v)}
+    return set()
+
+
+def test_summary_is_the_projection_without_full_text(
+    client: TestClient, published: dict[str, object]
+) -> None:
+    summary = client.get("/v1/articles/minato-asaichi/summary")
+    assert summary.status_code == 200
+    body = summary.json()
+    assert body["url"] == "http://kiji.test/v1/articles/minato-asaichi"
+    assert body["faq"][0]["question"] == "なぜ漁師と農家が一緒に市場を開いたのか？"
+    assert body["key_points"] == published["key_points"]
+    assert [c["section"] for c in body["citations"]] == [1, 2, 2]
+    assert not _keys_in(body) & set(FULL_TEXT_FIELDS)
+    assert "直売" in summary.text
+    assert "行列" not in summary.text  # body text
+    assert "いいですね" not in summary.text  # comment text
+
+
+def test_citations_carry_their_section(client: TestClient, published: dict[str, object]) -> None:
+    items = client.get("/v1/articles/minato-asaichi/citations").json()["items"]
+    assert [(c["section"], c["position"], c["host"]) for c in items] == [
+        (1, 1, "www.example-minato.jp"),
+        (2, 1, "example.com"),
+        (2, 2, "minato.example.org"),
+    ]
+    assert items[0]["comment"] == ["地元の人の顔が見える市場はいいですね。"]
+
+
+def test_summary_only_keys_never_see_full_text(
+    client: TestClient, published: dict[str, object], keys: Keys
+) -> None:
+    document = client.get("/v1/articles/minato-asaichi", headers=keys.summary)
+    assert document.status_code == 200
+    assert document.json() == client.get("/v1/articles/minato-asaichi/summary").json()
+    citations = client.get("/v1/articles/minato-asaichi/citations", headers=keys.summary)
+    assert not _keys_in(citations.json()) & set(FULL_TEXT_FIELDS)
+    for path in ("/sections", "/sections/1"):
+        response = client.get("/v1/articles/minato-asaichi" + path, headers=keys.summary)
+        assert response.status_code == 403
+
+
+def test_unknown_articles_and_parameters(client: TestClient, published: dict[str, object]) -> None:
+    missing = client.get("/v1/articles/no-such-article")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    assert client.get("/v1/articles/NOT_A_SLUG").status_code == 404
+    unknown = client.get("/v1/articles/minato-asaichi?fromat=json")
+    assert unknown.status_code == 400
+    assert unknown.json()["errors"] == [{"parameter": "fromat", "message": "unknown parameter"}]
+    assert client.get("/v1/articles/minato-asaichi?format=yaml").status_code == 400
+    assert client.get("/v1/articles/minato-asaichi/faq?x=1").status_code == 400
+
+
+def test_accept_must_allow_json(client: TestClient, published: dict[str, object]) -> None:
+    ok = client.get("/v1/articles/minato-asaichi", headers={"Accept": "text/html, */*;q=0.8"})
+    assert ok.status_code == 200
+    refused = client.get("/v1/articles/minato-asaichi", headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_public_read_off_needs_a_key(settings_private: TestClient, keys: Keys) -> None:
+    client = settings_private
+    assert client.get("/v1/articles").status_code == 401
+    assert client.get("/v1/articles/anything").status_code == 401
+    assert client.get("/v1/articles", headers=keys.read).status_code == 200
