@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,6 +62,13 @@ def find_current(session: Session, slug: str, *, lock: bool = False) -> Current 
         stmt = stmt.with_for_update(of=Article)
     row = session.execute(stmt).one_or_none()
     return Current(**row._asdict()) if row else None
+
+
+def lock_slug_base(session: Session, base: str) -> None:
+    """PostgreSQL: writers generating slugs from the same base take turns until commit, so each
+    sees the slugs the others made. (SQLite writers are already serialised.)"""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(base, 0))))
 
 
 def slugs_with_base(session: Session, base: str) -> set[str]:

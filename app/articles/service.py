@@ -48,6 +48,7 @@ def content_hash(data: ArticleIn, published_at: datetime | None) -> str:
 
 def _free_slug(session: Session, title: str) -> str:
     base = slugs.romanise(title)
+    repository.lock_slug_base(session, base)
     taken = repository.slugs_with_base(session, base)
     n = 1
     while slugs.with_suffix(base, n) in taken:

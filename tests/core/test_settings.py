@@ -14,7 +14,9 @@ from app.core.config import Settings
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def test_defaults() -> None:
+def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in Settings.model_fields:
+        monkeypatch.delenv(f"KIJI_{name.upper()}", raising=False)
     s = Settings()
     assert s.database_url == "sqlite:///data/kiji.db"
     assert s.is_sqlite
