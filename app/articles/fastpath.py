@@ -40,7 +40,8 @@ class ArticleFastPath:
         for name, value in scope["headers"]:
             if name in (b"authorization", b"x-api-key"):
                 return None
-            if name == b"accept" and not any(t in value for t in _JSON_OK):
+            # Text formats are negotiated by the documented route.
+            if name == b"accept" and (b"text/" in value or not any(t in value for t in _JSON_OK)):
                 return None
         return m.group(1)
 

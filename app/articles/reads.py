@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -13,6 +13,7 @@ from app.auth.principal import Principal
 from app.core import pagination
 from app.core.errors import Forbidden, NotFound
 from app.core.http import etag_for, parse_http_date
+from app.textformat import service as textformat
 
 PAGE_QUERY = pagination.query_fingerprint(route="articles", sort="-published_at")
 
@@ -89,6 +90,17 @@ async def citations(reader: ArticleReader, principal: Principal, slug: str) -> P
         for c in s["citations"]
     ]
     return _part(stored, _listing(items))
+
+
+async def as_template(
+    reader: ArticleReader, principal: Principal, slug: str, kind: Literal["text", "markdown"]
+) -> Part:
+    """The article in the editorial text template or Markdown; both carry full text."""
+    if principal.profile == "summary":
+        raise Forbidden(f"a summary-only key cannot read the {kind} export, which has full text")
+    stored = _visible(await reader.document(slug), principal, slug)
+    body = textformat.represent(orjson.loads(stored.body), kind).encode()
+    return Part(body, etag_for(body, prefix=f"{kind}-"), stored.last_modified)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,13 +51,46 @@ def _written(result: service.WriteResult, status: int) -> Response:
     return Response(result.document, status, headers, "application/json")
 
 
-def _wants_json(accept: str | None) -> None:
+Format = Literal["json", "text", "markdown"]
+MEDIA: dict[str, str] = {
+    "json": "application/json",
+    "text": "text/plain; charset=utf-8",
+    "markdown": "text/markdown; charset=utf-8",
+}
+_BY_MEDIA: dict[str, Format] = {
+    "application/json": "json",
+    "application/*": "json",
+    "*/*": "json",
+    "text/plain": "text",
+    "text/markdown": "markdown",
+    "text/*": "text",
+}
+
+
+def negotiate(format: Format | None, accept: str | None) -> Format:
+    """``format=`` wins; otherwise the first type in ``Accept`` (by q) that we can serve."""
+    if format is not None:
+        return format
     if not accept:
-        return
-    media = {part.split(";")[0].strip().lower() for part in accept.split(",")}
-    if media & {"application/json", "application/*", "*/*"}:
-        return
-    raise NotAcceptable("this article can be served as application/json")
+        return "json"
+    ranked = []
+    for i, part in enumerate(accept.split(",")):
+        media, _, params = part.strip().partition(";")
+        q = 1.0
+        for p in params.split(";"):
+            key, _, value = p.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0 and media.strip().lower() in _BY_MEDIA:
+            ranked.append((-q, i, _BY_MEDIA[media.strip().lower()]))
+    if not ranked:
+        raise NotAcceptable(
+            "this article can be served as application/json, text/plain or text/markdown"
+        )
+    return min(ranked)[2]
 
 
 @router.get(
@@ -109,21 +142,46 @@ def create_article(
 @router.get(
     "/{slug}",
     response_model=ArticleOut,
-    responses={**READ_ERRORS, **problems(406)},
+    responses={
+        **READ_ERRORS,
+        **problems(406),
+        200: {
+            "description": "The article in the negotiated format.",
+            "content": {
+                "text/plain": {"schema": {"type": "string"}},
+                "text/markdown": {"schema": {"type": "string"}},
+            },
+        },
+    },
     dependencies=[Depends(only("format"))],
 )
 async def get_article(
     slug: SlugPath,
     state: State,
     principal: Reader,
-    format: Annotated[Literal["json"], Query(description="Representation.")] = "json",
+    format: Annotated[
+        Format | None,
+        Query(description="Representation (default: by `Accept`, else json)."),
+    ] = None,
     accept: Annotated[str | None, Header()] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """The full article document (the summary projection for summary-only keys)."""
-    _wants_json(accept)
-    stored = await reads.visible_document(state.articles, principal, slug)
-    return _respond(deliver_stored(stored, principal, if_none_match))
+    """The article: JSON document, editorial text template or Markdown (summary-only keys get
+    the summary projection, and no full-text formats)."""
+    chosen = negotiate(format, accept)
+    if chosen == "json":
+        stored = await reads.visible_document(state.articles, principal, slug)
+        return _respond(deliver_stored(stored, principal, if_none_match))
+    part = await reads.as_template(state.articles, principal, slug, chosen)
+    d = deliver(
+        body=part.body,
+        etag=part.etag,
+        last_modified=part.last_modified,
+        principal=principal,
+        if_none_match=if_none_match,
+        media_type=MEDIA[chosen],
+    )
+    return _respond(d)
 
 
 @router.put(

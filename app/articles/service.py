@@ -128,12 +128,13 @@ def replace(
             errors=[{"pointer": "/slug", "message": f"must be {slug!r} or absent"}],
         )
     current = _require(session, slug, if_match)
-    return _apply(session, current, data, base_url=base_url)
+    return apply(session, current, data, base_url=base_url)
 
 
-def _apply(
+def apply(
     session: Session, current: repository.Current, data: ArticleIn, *, base_url: str
 ) -> WriteResult:
+    """Make ``current`` hold ``data``; a no-op (``unchanged``) when the content is the same."""
     now = _now()
     published_at = _first_published(data, current.published_at, now)
     digest = content_hash(data, published_at)
@@ -192,7 +193,7 @@ def patch(
             "the slug of an article cannot change",
             errors=[{"pointer": "/slug", "message": f"must be {slug!r}"}],
         )
-    return _apply(session, current, data, base_url=base_url)
+    return apply(session, current, data, base_url=base_url)
 
 
 def delete(session: Session, *, slug: str, if_match: str | None) -> None:
