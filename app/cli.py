@@ -1,4 +1,4 @@
-"""The ``kiji`` command: serve, db, keys."""
+"""The ``kiji`` command: serve, import, export, db, keys."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rich.table import Table
 from app.core import migrate
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
+from app.importcli import export_command, import_command
 
 cli = typer.Typer(
     help="Kiji: a structured-content API for Japanese news articles.", no_args_is_help=True
@@ -20,6 +21,8 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.command("import")(import_command)
+cli.command("export")(export_command)
 cli.add_typer(keys_cli, name="keys")
 out = Console()
 err = Console(stderr=True)

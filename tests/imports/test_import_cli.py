@@ -1,0 +1,74 @@
+"""`kiji import` and `kiji export` share the import service with the HTTP route."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.core.config import Settings
+from app.seed import sample_texts
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> CliRunner:
+    monkeypatch.setenv("KIJI_DATABASE_URL", settings.database_url)
+    return CliRunner()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "in"
+    (root / "nested").mkdir(parents=True)
+    for i, (name, text) in enumerate(sample_texts()):
+        target = root / "nested" / name if i == 0 else root / name
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def test_import_a_folder_then_export_it_back(
+    runner: CliRunner, folder: Path, tmp_path: Path, client: TestClient
+) -> None:
+    result = runner.invoke(cli, ["import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert len(client.get("/v1/articles").json()["items"]) == 3
+    again = runner.invoke(cli, ["import", str(folder)])
+    assert "unchanged" in again.stdout
+    assert again.exit_code == 0
+    out = tmp_path / "out"
+    exported = runner.invoke(cli, ["export", "--format", "text", str(out)])
+    assert exported.exit_code == 0, exported.output
+    originals = sorted(text.encode() for _, text in sample_texts())
+    assert sorted(p.read_bytes() for p in out.glob("*.txt")) == originals
+    assert runner.invoke(cli, ["export", "--format", "markdown", str(out)]).exit_code == 0
+    assert len(list(out.glob("*.md"))) == 3
+
+
+def test_an_invalid_file_fails_the_import_with_file_and_line(
+    runner: CliRunner, folder: Path, client: TestClient
+) -> None:
+    (folder / "broken.txt").write_text("題名だけ\n二行目\n", encoding="utf-8")
+    result = runner.invoke(cli, ["import", str(folder)])
+    assert result.exit_code == 1
+    assert f"{folder / 'broken.txt'}:" in result.stderr
+    assert client.get("/v1/articles").json()["items"] == []
+    partial = runner.invoke(cli, ["import", "--no-atomic", str(folder)])
+    assert partial.exit_code == 1
+    assert len(client.get("/v1/articles").json()["items"]) == 3
+
+
+def test_dry_run_stores_nothing(runner: CliRunner, folder: Path, client: TestClient) -> None:
+    result = runner.invoke(cli, ["import", "--dry-run", str(folder)])
+    assert result.exit_code == 0
+    assert client.get("/v1/articles").json()["items"] == []
+
+
+def test_stdin_and_bad_options(runner: CliRunner, client: TestClient) -> None:
+    text = sample_texts()[0][1]
+    result = runner.invoke(cli, ["import", "-"], input=text)
+    assert result.exit_code == 0, result.output
+    assert len(client.get("/v1/articles").json()["items"]) == 1
+    assert runner.invoke(cli, ["import", "--on-conflict", "merge", "-"], input="").exit_code == 2
