@@ -1,0 +1,1 @@
+"""Tests for the article text format, its exporter and the Markdown twin."""
