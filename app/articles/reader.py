@@ -17,7 +17,7 @@ _SUMMARY = (
     " FROM articles a JOIN article_renders r ON r.article_id = a.id WHERE a.slug = :slug"
 )
 _PAGE = (
-    "SELECT a.id, a.published_at, r.summary, r.last_modified"
+    "SELECT a.id, a.published_at, r.summary, r.summary_etag, a.updated_at"
     " FROM articles a JOIN article_renders r ON r.article_id = a.id"
     " WHERE a.status = 'published' {after}"
     " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit"
@@ -43,7 +43,8 @@ class PageRow:
     id: int
     published_at: datetime
     summary: bytes
-    last_modified: str
+    summary_etag: str
+    updated_at: datetime
 
 
 def _as_datetime(value: Any) -> datetime:
@@ -74,4 +75,6 @@ class ArticleReader:
         else:
             params = {"at": self._bound(after[0]), "id": after[1], "limit": limit}
             rows = await self._db.all(_PAGE_AFTER, params)
-        return [PageRow(r[0], _as_datetime(r[1]), bytes(r[2]), r[3]) for r in rows]
+        return [
+            PageRow(r[0], _as_datetime(r[1]), bytes(r[2]), r[3], _as_datetime(r[4])) for r in rows
+        ]

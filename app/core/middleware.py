@@ -57,7 +57,7 @@ class BodySizeLimit:
         self.per_path = per_path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
         limit = self.per_path.get(scope["path"], self.default)
