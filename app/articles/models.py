@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Date,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -100,26 +101,24 @@ class Section(Base):
     reaction: Mapped[str | None] = mapped_column(Text)
 
     article: Mapped[Article] = relationship(back_populates="sections", lazy="raise")
-    citations: Mapped[list[Citation]] = relationship(
-        back_populates="section",
-        lazy="raise",
-        order_by="Citation.position",
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
 
 
 class Citation(Base):
     __tablename__ = "citations"
+    # Keyed by (article, section position) rather than a section id, so a whole article's rows
+    # can be inserted in bulk without reading generated ids back first.
     __table_args__ = (
-        UniqueConstraint("section_id", "position"),
+        UniqueConstraint("article_id", "section_position", "position"),
+        ForeignKeyConstraint(
+            ["article_id", "section_position"],
+            ["sections.article_id", "sections.position"],
+            ondelete="CASCADE",
+        ),
         Index("ix_citations_host_id", "host", "id"),
-        Index("ix_citations_article_id", "article_id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
-    section_id: Mapped[int] = mapped_column(ForeignKey("sections.id", ondelete="CASCADE"))
     section_position: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
     publisher: Mapped[str] = mapped_column(Text)
@@ -128,8 +127,6 @@ class Citation(Base):
     published_on: Mapped[date | None] = mapped_column(Date)
     summary: Mapped[list[str]] = mapped_column(JSON)
     comment: Mapped[list[str]] = mapped_column(JSON)
-
-    section: Mapped[Section] = relationship(back_populates="citations", lazy="raise")
 
 
 class ArticleRender(Base):

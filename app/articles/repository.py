@@ -1,4 +1,8 @@
-"""SQL of the article write path. Reads that serve clients go through ``reader``."""
+"""SQL of the article write path, in SQLAlchemy Core on the session's connection.
+
+Writes go through Core ``executemany`` rather than ORM units of work: one article is a dozen
+rows, and bulk imports write thousands of articles, so per-object ORM bookkeeping would be
+most of the cost. Reads that serve clients go through ``reader``."""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -22,6 +26,15 @@ from app.articles.models import (
 )
 from app.articles.render import Rendered, host_of
 from app.articles.schemas import ArticleIn
+
+ARTICLES: Table = Article.__table__  # type: ignore[assignment]
+KEYWORDS: Table = Keyword.__table__  # type: ignore[assignment]
+LINKS: Table = ArticleKeyword.__table__  # type: ignore[assignment]
+SECTIONS: Table = Section.__table__  # type: ignore[assignment]
+CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
+RENDERS: Table = ArticleRender.__table__  # type: ignore[assignment]
+CHANGES: Table = Change.__table__  # type: ignore[assignment]
+_KEYWORD_CACHE = "kiji.keyword_ids"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,43 +53,64 @@ class Current:
     last_modified: str
 
 
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    slug: str
+    data: ArticleIn
+    content_hash: str
+    published_at: datetime | None
+
+
+def _conn(session: Session) -> Connection:
+    return session.connection()
+
+
+_CURRENT = select(
+    ARTICLES.c.id,
+    ARTICLES.c.slug,
+    ARTICLES.c.status,
+    ARTICLES.c.version,
+    ARTICLES.c.created_at,
+    ARTICLES.c.published_at,
+    ARTICLES.c.content_hash,
+    RENDERS.c.etag,
+    RENDERS.c.document,
+    RENDERS.c.last_modified,
+).join(RENDERS, RENDERS.c.article_id == ARTICLES.c.id)
+
+
 def find_current(session: Session, slug: str, *, lock: bool = False) -> Current | None:
-    stmt = (
-        select(
-            Article.id,
-            Article.slug,
-            Article.status,
-            Article.version,
-            Article.created_at,
-            Article.published_at,
-            Article.content_hash,
-            ArticleRender.etag,
-            ArticleRender.document,
-            ArticleRender.last_modified,
-        )
-        .join(ArticleRender, ArticleRender.article_id == Article.id)
-        .where(Article.slug == slug)
-    )
+    stmt = _CURRENT.where(ARTICLES.c.slug == slug)
     if lock:
         # PostgreSQL: serialise writers of one article (SQLite already holds the write lock).
-        stmt = stmt.with_for_update(of=Article)
-    row = session.execute(stmt).one_or_none()
+        stmt = stmt.with_for_update(of=ARTICLES)
+    row = _conn(session).execute(stmt).one_or_none()
     return Current(**row._asdict()) if row else None
+
+
+def find_many(session: Session, slugs: Sequence[str]) -> dict[str, Current]:
+    """The existing articles among ``slugs``, locked for update, by slug."""
+    if not slugs:
+        return {}
+    stmt = _CURRENT.where(ARTICLES.c.slug.in_(list(slugs))).with_for_update(of=ARTICLES)
+    return {row.slug: Current(**row._asdict()) for row in _conn(session).execute(stmt)}
 
 
 def lock_slug_base(session: Session, base: str) -> None:
     """PostgreSQL: writers generating slugs from the same base take turns until commit, so each
     sees the slugs the others made. (SQLite writers are already serialised.)"""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(base, 0))))
+        _conn(session).execute(select(func.pg_advisory_xact_lock(func.hashtextextended(base, 0))))
 
 
 def slugs_with_base(session: Session, base: str) -> set[str]:
     like = base.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "-%"
-    rows = session.scalars(
-        select(Article.slug).where((Article.slug == base) | Article.slug.like(like, escape="\\"))
+    rows = _conn(session).execute(
+        select(ARTICLES.c.slug).where(
+            (ARTICLES.c.slug == base) | ARTICLES.c.slug.like(like, escape="\\")
+        )
     )
-    return set(rows)
+    return {slug for (slug,) in rows}
 
 
 def _article_values(data: ArticleIn, content_hash: str) -> dict[str, Any]:
@@ -92,23 +126,21 @@ def _article_values(data: ArticleIn, content_hash: str) -> dict[str, Any]:
     }
 
 
-def insert_article(
-    session: Session,
-    *,
-    slug: str,
-    data: ArticleIn,
-    content_hash: str,
-    published_at: datetime | None,
-    now: datetime,
-) -> int:
-    values = _article_values(data, content_hash) | {
-        "slug": slug,
-        "published_at": published_at,
-        "created_at": now,
-        "updated_at": now,
-        "version": 1,
-    }
-    return int(session.execute(insert(Article).returning(Article.id), values).scalar_one())
+def insert_articles(session: Session, items: Sequence[NewArticle], *, now: datetime) -> list[int]:
+    """Insert the article rows; returns their ids in the order given."""
+    rows = [
+        _article_values(item.data, item.content_hash)
+        | {
+            "slug": item.slug,
+            "published_at": item.published_at,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for item in items
+    ]
+    stmt = insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in _conn(session).execute(stmt, rows).scalars()]
 
 
 def update_article(
@@ -126,16 +158,26 @@ def update_article(
         "updated_at": now,
         "version": version,
     }
-    session.execute(update(Article).where(Article.id == article_id).values(values))
+    _conn(session).execute(update(ARTICLES).where(ARTICLES.c.id == article_id).values(values))
 
 
-def replace_children(session: Session, article_id: int, data: ArticleIn, *, fresh: bool) -> None:
-    """Write the keyword links, sections and citations of an article, dropping any old ones."""
-    if not fresh:
-        session.execute(delete(Section).where(Section.article_id == article_id))
-        session.execute(delete(ArticleKeyword).where(ArticleKeyword.article_id == article_id))
-    _link_keywords(session, article_id, data.keywords)
-    section_rows = [
+def delete_children(session: Session, article_id: int) -> None:
+    conn = _conn(session)
+    conn.execute(delete(CITATIONS).where(CITATIONS.c.article_id == article_id))
+    conn.execute(delete(SECTIONS).where(SECTIONS.c.article_id == article_id))
+    conn.execute(delete(LINKS).where(LINKS.c.article_id == article_id))
+
+
+def insert_children(session: Session, items: Sequence[tuple[int, ArticleIn]]) -> None:
+    """Keyword links, sections and citations of freshly written articles, in bulk."""
+    conn = _conn(session)
+    keyword_ids = _keyword_ids(session, {k for _, data in items for k in data.keywords})
+    links = [
+        {"article_id": article_id, "keyword_id": keyword_ids[k], "position": pos}
+        for article_id, data in items
+        for pos, k in enumerate(data.keywords, start=1)
+    ]
+    sections = [
         {
             "article_id": article_id,
             "position": pos,
@@ -146,15 +188,12 @@ def replace_children(session: Session, article_id: int, data: ArticleIn, *, fres
             "body": s.body,
             "reaction": s.reaction,
         }
+        for article_id, data in items
         for pos, s in enumerate(data.sections, start=1)
     ]
-    ids = session.scalars(
-        insert(Section).returning(Section.id, sort_by_parameter_order=True), section_rows
-    ).all()
-    citation_rows = [
+    citations = [
         {
             "article_id": article_id,
-            "section_id": section_id,
             "section_position": s_pos,
             "position": c_pos,
             "publisher": c.publisher,
@@ -164,36 +203,39 @@ def replace_children(session: Session, article_id: int, data: ArticleIn, *, fres
             "summary": c.summary,
             "comment": c.comment,
         }
-        for s_pos, (section_id, s) in enumerate(zip(ids, data.sections, strict=True), start=1)
+        for article_id, data in items
+        for s_pos, s in enumerate(data.sections, start=1)
         for c_pos, c in enumerate(s.citations, start=1)
     ]
-    if citation_rows:
-        session.execute(insert(Citation), citation_rows)
+    for table, rows in ((LINKS, links), (SECTIONS, sections), (CITATIONS, citations)):
+        if rows:
+            conn.execute(insert(table), rows)
 
 
-def _link_keywords(session: Session, article_id: int, names: Sequence[str]) -> None:
-    if not names:
-        return
-    dialect = session.get_bind().dialect.name
-    rows = [{"name": n} for n in names]
-    # Concurrent writers may create the same keyword: let the unique index arbitrate.
-    if dialect == "postgresql":
-        session.execute(postgresql.insert(Keyword).on_conflict_do_nothing(), rows)
-    else:
-        session.execute(sqlite.insert(Keyword).on_conflict_do_nothing(), rows)
-    found = session.execute(select(Keyword.name, Keyword.id).where(Keyword.name.in_(names)))
-    ids = {row[0]: row[1] for row in found}
-    session.execute(
-        insert(ArticleKeyword),
-        [
-            {"article_id": article_id, "keyword_id": ids[n], "position": pos}
-            for pos, n in enumerate(names, start=1)
-        ],
-    )
+def _keyword_ids(session: Session, names: set[str]) -> dict[str, int]:
+    # Keywords recur across articles: remember their ids for the rest of the transaction.
+    cache: dict[str, int] = session.info.setdefault(_KEYWORD_CACHE, {})
+    missing = sorted(names - cache.keys())
+    if missing:
+        conn = _conn(session)
+        rows = [{"name": n} for n in missing]
+        # Concurrent writers may create the same keyword: let the unique index arbitrate.
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        conn.execute(dialect.insert(KEYWORDS).on_conflict_do_nothing(), rows)
+        found = conn.execute(
+            select(KEYWORDS.c.name, KEYWORDS.c.id).where(KEYWORDS.c.name.in_(missing))
+        )
+        cache.update({row[0]: row[1] for row in found})
+    return {n: cache[n] for n in names}
 
 
-def save_render(session: Session, article_id: int, rendered: Rendered, *, fresh: bool) -> None:
-    values = {
+def forget_cached_ids(session: Session) -> None:
+    """After a rollback the cached keyword ids may name rows that no longer exist."""
+    session.info.pop(_KEYWORD_CACHE, None)
+
+
+def _render_values(rendered: Rendered) -> dict[str, Any]:
+    return {
         "render_key": rendered.key,
         "etag": rendered.etag,
         "document": rendered.document,
@@ -201,36 +243,38 @@ def save_render(session: Session, article_id: int, rendered: Rendered, *, fresh:
         "summary": rendered.summary,
         "last_modified": rendered.last_modified,
     }
-    if fresh:
-        session.execute(insert(ArticleRender).values(article_id=article_id, **values))
-    else:
-        session.execute(
-            update(ArticleRender).where(ArticleRender.article_id == article_id).values(values)
-        )
 
 
-def record_change(
-    session: Session, *, kind: str, article_id: int, slug: str, version: int, at: datetime
-) -> None:
-    session.execute(
-        insert(Change).values(kind=kind, article_id=article_id, slug=slug, version=version, at=at)
+def insert_renders(session: Session, items: Sequence[tuple[int, Rendered]]) -> None:
+    rows = [{"article_id": article_id} | _render_values(r) for article_id, r in items]
+    _conn(session).execute(insert(RENDERS), rows)
+
+
+def update_render(session: Session, article_id: int, rendered: Rendered) -> None:
+    _conn(session).execute(
+        update(RENDERS).where(RENDERS.c.article_id == article_id).values(_render_values(rendered))
     )
 
 
+def record_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Rows of ``kind``, ``article_id``, ``slug``, ``version``, ``at``."""
+    _conn(session).execute(insert(CHANGES), list(rows))
+
+
 def delete_article(session: Session, article_id: int) -> None:
-    session.execute(delete(Article).where(Article.id == article_id))
+    _conn(session).execute(delete(ARTICLES).where(ARTICLES.c.id == article_id))
 
 
 def stale_renders(session: Session, key: str, *, limit: int) -> list[tuple[int, bytes]]:
     """Articles whose stored render was made under another render key."""
-    rows = session.execute(
-        select(ArticleRender.article_id, ArticleRender.document)
-        .where(ArticleRender.render_key != key)
-        .order_by(ArticleRender.article_id)
+    rows = _conn(session).execute(
+        select(RENDERS.c.article_id, RENDERS.c.document)
+        .where(RENDERS.c.render_key != key)
+        .order_by(RENDERS.c.article_id)
         .limit(limit)
     )
     return [(article_id, document) for article_id, document in rows]
 
 
 def has_articles(session: Session) -> bool:
-    return session.scalars(select(Article.id).limit(1)).first() is not None
+    return _conn(session).execute(select(ARTICLES.c.id).limit(1)).first() is not None

@@ -35,6 +35,23 @@ class WriteResult:
     last_modified: str
 
 
+Current = repository.Current
+
+
+def existing(session: Session, slugs_: list[str]) -> dict[str, Current]:
+    """The articles among ``slugs_`` that exist, locked for update until the transaction ends."""
+    return repository.find_many(session, slugs_)
+
+
+def current(session: Session, slug: str) -> Current | None:
+    return repository.find_current(session, slug, lock=True)
+
+
+def reset_caches(session: Session) -> None:
+    """Call after rolling back a savepoint that wrote articles."""
+    repository.forget_cached_ids(session)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -65,40 +82,58 @@ def _first_published(data: ArticleIn, previous: datetime | None, now: datetime) 
 
 
 def create(session: Session, *, data: ArticleIn, base_url: str) -> WriteResult:
-    now = _now()
+    """Create one article; its slug is romanised from the title (with -2, -3...) if not given."""
     if data.slug is not None and repository.find_current(session, data.slug) is not None:
         raise Conflict(
             f"an article with slug {data.slug!r} already exists",
             errors=[{"pointer": "/slug", "message": "already taken"}],
         )
-    published_at = _first_published(data, None, now)
-    digest = content_hash(data, published_at)
     for attempt in range(1, _SLUG_ATTEMPTS + 1):
         slug = data.slug or _free_slug(session, data.title)
         try:
             with session.begin_nested():
-                article_id = repository.insert_article(
-                    session,
-                    slug=slug,
-                    data=data,
-                    content_hash=digest,
-                    published_at=published_at,
-                    now=now,
-                )
-            break
+                [result] = create_many(session, [(slug, data)], base_url=base_url)
+            return result
         except IntegrityError as exc:
+            repository.forget_cached_ids(session)
             # A concurrent writer (PostgreSQL) took the slug between our check and our insert:
             # a generated slug moves on to the next suffix, a chosen one is a conflict.
             if data.slug is not None or attempt == _SLUG_ATTEMPTS:
                 raise Conflict(f"an article with slug {slug!r} already exists") from exc
-    repository.replace_children(session, article_id, data, fresh=True)
-    server = render.ServerFields(article_id, slug, 1, now, now, published_at)
-    rendered = render.render(data, server, base_url=base_url)
-    repository.save_render(session, article_id, rendered, fresh=True)
-    repository.record_change(
-        session, kind="create", article_id=article_id, slug=slug, version=1, at=now
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def create_many(
+    session: Session, items: list[tuple[str, ArticleIn]], *, base_url: str
+) -> list[WriteResult]:
+    """Create articles under slugs known to be free, in bulk (the import path)."""
+    if not items:
+        return []
+    now = _now()
+    new = []
+    for slug, data in items:
+        published_at = _first_published(data, None, now)
+        new.append(
+            repository.NewArticle(slug, data, content_hash(data, published_at), published_at)
+        )
+    ids = repository.insert_articles(session, new, now=now)
+    repository.insert_children(session, [(i, n.data) for i, n in zip(ids, new, strict=True)])
+    results = []
+    renders = []
+    for article_id, n in zip(ids, new, strict=True):
+        server = render.ServerFields(article_id, n.slug, 1, now, now, n.published_at)
+        rendered = render.render(n.data, server, base_url=base_url)
+        renders.append((article_id, rendered))
+        results.append(_result("created", server, rendered))
+    repository.insert_renders(session, renders)
+    repository.record_changes(
+        session,
+        [
+            {"kind": "create", "article_id": i, "slug": n.slug, "version": 1, "at": now}
+            for i, n in zip(ids, new, strict=True)
+        ],
     )
-    return _result("created", server, rendered)
+    return results
 
 
 def _result(status: WriteStatus, server: render.ServerFields, r: render.Rendered) -> WriteResult:
@@ -158,14 +193,24 @@ def apply(
         version=version,
         now=now,
     )
-    repository.replace_children(session, current.id, data, fresh=False)
+    repository.delete_children(session, current.id)
+    repository.insert_children(session, [(current.id, data)])
     server = render.ServerFields(
         current.id, current.slug, version, current.created_at, now, published_at
     )
     rendered = render.render(data, server, base_url=base_url)
-    repository.save_render(session, current.id, rendered, fresh=False)
-    repository.record_change(
-        session, kind="update", article_id=current.id, slug=current.slug, version=version, at=now
+    repository.update_render(session, current.id, rendered)
+    repository.record_changes(
+        session,
+        [
+            {
+                "kind": "update",
+                "article_id": current.id,
+                "slug": current.slug,
+                "version": version,
+                "at": now,
+            }
+        ],
     )
     return _result("updated", server, rendered)
 
@@ -199,13 +244,17 @@ def patch(
 def delete(session: Session, *, slug: str, if_match: str | None) -> None:
     current = _require(session, slug, if_match)
     repository.delete_article(session, current.id)
-    repository.record_change(
+    repository.record_changes(
         session,
-        kind="delete",
-        article_id=current.id,
-        slug=current.slug,
-        version=current.version + 1,
-        at=_now(),
+        [
+            {
+                "kind": "delete",
+                "article_id": current.id,
+                "slug": current.slug,
+                "version": current.version + 1,
+                "at": _now(),
+            }
+        ],
     )
 
 
@@ -220,6 +269,6 @@ def rerender_stale(session: Session, *, base_url: str, batch: int = 500) -> int:
                 article_id, doc.slug, doc.version, doc.created_at, doc.updated_at, doc.published_at
             )
             fresh = render.render(render.as_input(doc), server, base_url=base_url)
-            repository.save_render(session, article_id, fresh, fresh=False)
+            repository.update_render(session, article_id, fresh)
         done += len(rows)
     return done

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.articles import repository, service, slugs
+from app.articles import service, slugs
 from app.articles.schemas import ArticleIn
 from app.core.errors import InvalidInput
 from app.core.validation import body_errors
@@ -116,49 +117,86 @@ def _validated(doc: Any, result: ImportResult) -> ArticleIn | None:
         return None
 
 
-def _store(
-    session: Session,
-    data: ArticleIn,
-    result: ImportResult,
-    *,
-    on_conflict: OnConflict,
-    base_url: str,
-) -> None:
-    slug = data.slug or slugs.romanise(data.title)
-    current = repository.find_current(session, slug, lock=True)
-    if current is None:
-        written = service.create(
-            session, data=data.model_copy(update={"slug": slug}), base_url=base_url
-        )
-    elif on_conflict == "skip":
-        result.status, result.slug, result.version = "skipped", slug, current.version
-        return
-    elif on_conflict == "fail":
-        result.status, result.slug = "invalid", slug
-        result.errors = [{"pointer": "/slug", "message": f"an article {slug!r} already exists"}]
-        return
-    else:
-        written = service.apply(session, current, data, base_url=base_url)
-    result.status, result.slug, result.version = written.status, written.slug, written.version
+@dataclass(slots=True)
+class _Prepared:
+    result: ImportResult
+    data: ArticleIn | None
+    slug: str = ""
 
 
-def import_one(
-    session: Session,
-    item: ImportInput,
-    *,
-    on_conflict: OnConflict,
-    base_url: str,
-    keep_document: bool = False,
-) -> ImportResult:
+def _prepare(item: ImportInput, *, keep_document: bool) -> _Prepared:
+    """Parse and validate one input (no database work)."""
     result = ImportResult(item.name, "invalid")
     doc = _document(item, result)
     data = _validated(doc, result) if doc is not None else None
     if data is None:
-        return result
+        return _Prepared(result, None)
     if keep_document:
-        result.document = data.model_dump(mode="json", exclude_none=False)
-    _store(session, data, result, on_conflict=on_conflict, base_url=base_url)
-    return result
+        result.document = data.model_dump(mode="json")
+    return _Prepared(result, data, data.slug or slugs.romanise(data.title))
+
+
+class _Batch:
+    """Stores prepared inputs in order; new articles are buffered and created in bulk."""
+
+    def __init__(self, session: Session, *, on_conflict: OnConflict, base_url: str) -> None:
+        self.session = session
+        self.on_conflict = on_conflict
+        self.base_url = base_url
+        self.pending: list[_Prepared] = []
+        self.known: dict[str, service.Current] = {}
+        self.stale: set[str] = set()  # written in this batch: re-read before another write
+
+    def lookup(self, slugs_: list[str]) -> None:
+        self.known = service.existing(self.session, slugs_)
+
+    def store(self, p: _Prepared) -> None:
+        assert p.data is not None
+        if any(q.slug == p.slug for q in self.pending):
+            self.flush()  # the same slug twice in one batch: the later one sees the first
+        if p.slug in self.stale:
+            self.stale.discard(p.slug)
+            found = service.current(self.session, p.slug)
+            if found is not None:
+                self.known[p.slug] = found
+        current = self.known.get(p.slug)
+        if current is None:
+            self.pending.append(p)
+            return
+        if self.on_conflict == "skip":
+            p.result.status, p.result.slug, p.result.version = "skipped", p.slug, current.version
+        elif self.on_conflict == "fail":
+            p.result.status, p.result.slug = "invalid", p.slug
+            p.result.errors = [
+                {"pointer": "/slug", "message": f"an article {p.slug!r} already exists"}
+            ]
+        else:
+            written = service.apply(self.session, current, p.data, base_url=self.base_url)
+            self._written(p, written)
+            self._refresh(p.slug)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        items = [(p.slug, p.data) for p in self.pending if p.data is not None]
+        for p, written in zip(
+            self.pending,
+            service.create_many(self.session, items, base_url=self.base_url),
+            strict=True,
+        ):
+            self._written(p, written)
+            self._refresh(p.slug)
+        self.pending = []
+
+    def _written(self, p: _Prepared, written: service.WriteResult) -> None:
+        p.result.status, p.result.slug, p.result.version = (
+            written.status,
+            written.slug,
+            written.version,
+        )
+
+    def _refresh(self, slug: str) -> None:
+        self.stale.add(slug)
 
 
 def run(
@@ -171,38 +209,55 @@ def run(
     base_url: str = "",
 ) -> list[ImportResult]:
     """Import every input; see the module docstring for the transaction rules."""
-    results: list[ImportResult] = []
+    prepared = [_prepare(item, keep_document=dry_run) for item in inputs]
+    valid = [p for p in prepared if p.data is not None]
     outer = session.begin_nested() if dry_run else None
-    for item in inputs:
-        results.append(_one_guarded(session, item, atomic, on_conflict, base_url, dry_run))
-    if outer is not None:
-        outer.rollback()
+    try:
+        if atomic or dry_run:
+            _store_all(session, valid, on_conflict=on_conflict, base_url=base_url)
+        else:
+            _store_each_safely(session, valid, on_conflict=on_conflict, base_url=base_url)
+    finally:
+        if outer is not None:
+            outer.rollback()
+            service.reset_caches(session)
+    results = [p.result for p in prepared]
     if atomic and any(r.status == "invalid" for r in results):
         raise ImportFailed(results, dry_run=dry_run)
     return results
 
 
-def _one_guarded(
-    session: Session,
-    item: ImportInput,
-    atomic: bool,
-    on_conflict: OnConflict,
-    base_url: str,
-    dry_run: bool,
-) -> ImportResult:
-    if atomic:
-        return import_one(
-            session, item, on_conflict=on_conflict, base_url=base_url, keep_document=dry_run
-        )
-    savepoint = session.begin_nested()
-    result = import_one(
-        session, item, on_conflict=on_conflict, base_url=base_url, keep_document=dry_run
-    )
-    if result.status == "invalid":
-        savepoint.rollback()
-    else:
-        savepoint.commit()
-    return result
+def _store_all(
+    session: Session, valid: list[_Prepared], *, on_conflict: OnConflict, base_url: str
+) -> None:
+    batch = _Batch(session, on_conflict=on_conflict, base_url=base_url)
+    batch.lookup([p.slug for p in valid])
+    for p in valid:
+        batch.store(p)
+    batch.flush()
+
+
+def _store_each_safely(
+    session: Session, valid: list[_Prepared], *, on_conflict: OnConflict, base_url: str
+) -> None:
+    """Non-atomic: try the whole batch in one savepoint; if the database refuses it (a slug
+    taken by a concurrent writer, say), redo it one input per savepoint so only the inputs
+    at fault fail."""
+    try:
+        with session.begin_nested():
+            _store_all(session, valid, on_conflict=on_conflict, base_url=base_url)
+        return
+    except IntegrityError:
+        service.reset_caches(session)
+    for p in valid:
+        p.result.status = "invalid"
+        try:
+            with session.begin_nested():
+                _store_all(session, [p], on_conflict=on_conflict, base_url=base_url)
+        except IntegrityError as exc:
+            service.reset_caches(session)
+            p.result.status = "invalid"
+            p.result.errors = [{"pointer": "/slug", "message": f"not stored: {exc.orig}"}]
 
 
 def chunks(items: Iterable[ImportInput], size: int) -> Iterator[list[ImportInput]]:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: (none)
-Create Date: 2026-11-26 02:16:43.725073
+Create Date: 2026-11-26 02:46:49.695082
 """
 
 from collections.abc import Sequence
@@ -110,7 +110,6 @@ def upgrade() -> None:
     op.create_table('citations',
     sa.Column('id', ID, nullable=False),
     sa.Column('article_id', ID, nullable=False),
-    sa.Column('section_id', ID, nullable=False),
     sa.Column('section_position', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('publisher', sa.Text(), nullable=False),
@@ -119,13 +118,12 @@ def upgrade() -> None:
     sa.Column('published_on', sa.Date(), nullable=True),
     sa.Column('summary', sa.JSON(), nullable=False),
     sa.Column('comment', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['article_id', 'section_position'], ['sections.article_id', 'sections.position'], name=op.f('fk_citations_article_id_sections'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_citations_article_id_articles'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['section_id'], ['sections.id'], name=op.f('fk_citations_section_id_sections'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_citations')),
-    sa.UniqueConstraint('section_id', 'position', name=op.f('uq_citations_section_id_position'))
+    sa.UniqueConstraint('article_id', 'section_position', 'position', name=op.f('uq_citations_article_id_section_position_position'))
     )
     with op.batch_alter_table('citations', schema=None) as batch_op:
-        batch_op.create_index('ix_citations_article_id', ['article_id'], unique=False)
         batch_op.create_index('ix_citations_host_id', ['host', 'id'], unique=False)
 
 
@@ -133,7 +131,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('citations', schema=None) as batch_op:
         batch_op.drop_index('ix_citations_host_id')
-        batch_op.drop_index('ix_citations_article_id')
 
     op.drop_table('citations')
     op.drop_table('sections')
