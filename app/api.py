@@ -2,11 +2,13 @@
 
 from fastapi import APIRouter
 
+from app.articles.across_router import router as across
 from app.articles.router import router as articles
 from app.auth.router import router as keys
 from app.textformat.router import router as imports
 
 v1 = APIRouter(prefix="/v1")
 v1.include_router(articles)
+v1.include_router(across)
 v1.include_router(keys)
 v1.include_router(imports)

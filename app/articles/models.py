@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,10 +24,18 @@ from app.core.db import Base
 from app.core.types import BigId, UTCDateTime
 
 
+class Listed:
+    """Copies of the article's listing keys on its child rows, rewritten with every change of
+    the article, so cross-article filters and sorts are index range scans on one table."""
+
+    status: Mapped[str] = mapped_column(String(16))
+    listed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Article(Base):
     __tablename__ = "articles"
     __table_args__ = (
-        Index("ix_articles_status_published_at_id", "status", "published_at", "id"),
+        Index("ix_articles_status_listed_at_id", "status", "listed_at", "id"),
         Index("ix_articles_status_updated_at_id", "status", "updated_at", "id"),
     )
 
@@ -38,6 +47,9 @@ class Article(Base):
     language: Mapped[str] = mapped_column(String(35))
     status: Mapped[str] = mapped_column(String(16))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The publication time, or the creation time of a draft never published: the sort key of
+    # `sort=published_at` (a keyset needs a non-null key).
+    listed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer)
@@ -70,10 +82,11 @@ class Keyword(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
 
 
-class ArticleKeyword(Base):
+class ArticleKeyword(Listed, Base):
     __tablename__ = "article_keywords"
     __table_args__ = (
-        Index("ix_article_keywords_keyword_id_article_id", "keyword_id", "article_id"),
+        Index("ix_article_keywords_listed", "keyword_id", "status", "listed_at", "article_id"),
+        Index("ix_article_keywords_updated", "keyword_id", "status", "updated_at", "article_id"),
     )
 
     article_id: Mapped[int] = mapped_column(
@@ -83,12 +96,50 @@ class ArticleKeyword(Base):
         ForeignKey("keywords.id", ondelete="RESTRICT"), primary_key=True
     )
     position: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     keyword: Mapped[Keyword] = relationship(lazy="raise")
 
 
-class Section(Base):
+class Host(Base):
+    """A citation host (``news.example.jp``): the key that groups citations by publisher."""
+
+    __tablename__ = "hosts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+
+
+class ArticleHost(Listed, Base):
+    """The distinct hosts an article cites."""
+
+    __tablename__ = "article_hosts"
+    __table_args__ = (
+        Index("ix_article_hosts_listed", "host_id", "status", "listed_at", "article_id"),
+        Index("ix_article_hosts_updated", "host_id", "status", "updated_at", "article_id"),
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    host_id: Mapped[int] = mapped_column(
+        ForeignKey("hosts.id", ondelete="RESTRICT"), primary_key=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Section(Listed, Base):
     __tablename__ = "sections"
-    __table_args__ = (UniqueConstraint("article_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        # Newest articles first, each article's sections in order: one forward index scan.
+        Index(
+            "ix_sections_listed",
+            "status",
+            text("listed_at DESC"),
+            text("article_id DESC"),
+            "position",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
@@ -103,7 +154,11 @@ class Section(Base):
     article: Mapped[Article] = relationship(back_populates="sections", lazy="raise")
 
 
-class Citation(Base):
+# Newest articles first, then each article's citations in document order.
+_NEWEST_FIRST = (text("listed_at DESC"), text("article_id DESC"), "section_position", "position")
+
+
+class Citation(Listed, Base):
     __tablename__ = "citations"
     # Keyed by (article, section position) rather than a section id, so a whole article's rows
     # can be inserted in bulk without reading generated ids back first.
@@ -114,14 +169,17 @@ class Citation(Base):
             ["sections.article_id", "sections.position"],
             ondelete="CASCADE",
         ),
-        Index("ix_citations_host_id", "host", "id"),
+        Index("ix_citations_listed", "status", *_NEWEST_FIRST),
+        Index("ix_citations_host_listed", "host", "status", *_NEWEST_FIRST),
+        Index("ix_citations_publisher_listed", "publisher", "status", *_NEWEST_FIRST),
+        Index("ix_citations_host_labels", "host", "status", "publisher"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     section_position: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer)
-    publisher: Mapped[str] = mapped_column(Text)
+    publisher: Mapped[str] = mapped_column(String(500))
     url: Mapped[str] = mapped_column(String(2048))
     host: Mapped[str] = mapped_column(String(255))
     published_on: Mapped[date | None] = mapped_column(Date)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from app.core.fastdb import FastDB
+from app.articles import listing
+from app.articles.listing import ListQuery
+from app.core.fastdb import FastDB, as_utc, timestamp_param
 
 _DOCUMENT = (
     "SELECT a.id, a.status, r.etag, r.last_modified, r.document"
@@ -16,17 +18,6 @@ _SUMMARY = (
     "SELECT a.id, a.status, r.summary_etag, r.last_modified, r.summary"
     " FROM articles a JOIN article_renders r ON r.article_id = a.id WHERE a.slug = :slug"
 )
-_PAGE = (
-    "SELECT a.id, a.published_at, r.summary, r.summary_etag, a.updated_at"
-    " FROM articles a JOIN article_renders r ON r.article_id = a.id"
-    " WHERE a.status = 'published' {after}"
-    " ORDER BY a.published_at DESC, a.id DESC LIMIT :limit"
-)
-_AFTER = "AND (a.published_at < :at OR (a.published_at = :at AND a.id < :id))"
-_PAGE_FIRST = _PAGE.format(after="")
-_PAGE_AFTER = _PAGE.format(after=_AFTER)
-# SQLAlchemy's DateTime stores this text form on SQLite; keyset bounds must compare alike.
-_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,16 +32,13 @@ class Stored:
 @dataclass(frozen=True, slots=True)
 class PageRow:
     id: int
-    published_at: datetime
+    sort_key: datetime
     summary: bytes
     summary_etag: str
     updated_at: datetime
 
 
-def _as_datetime(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+_as_datetime = as_utc
 
 
 class ArticleReader:
@@ -67,14 +55,37 @@ class ArticleReader:
         return Stored(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
 
     def _bound(self, at: datetime) -> Any:
-        return at.astimezone(UTC).strftime(_SQLITE_TS) if self._sqlite else at
+        return timestamp_param(at, sqlite=self._sqlite)
 
-    async def page(self, *, after: tuple[datetime, int] | None, limit: int) -> list[PageRow]:
-        if after is None:
-            rows = await self._db.all(_PAGE_FIRST, {"limit": limit})
-        else:
-            params = {"at": self._bound(after[0]), "id": after[1], "limit": limit}
-            rows = await self._db.all(_PAGE_AFTER, params)
+    @property
+    def db(self) -> FastDB:
+        return self._db
+
+    @property
+    def sqlite(self) -> bool:
+        return self._sqlite
+
+    async def page(self, q: ListQuery, *, limit: int) -> list[PageRow]:
+        params: dict[str, Any] = {"status": q.status, "limit": limit, "host": q.host_id}
+        params |= {f"kw{n}": kid for n, kid in enumerate(q.keyword_ids)}
+        for name in ("published_after", "published_before", "updated_after"):
+            value = getattr(q, name)
+            if value is not None:
+                params[name] = self._bound(value)
+        if q.after is not None:
+            params |= {"at": self._bound(q.after[0]), "id": q.after[1]}
+        rows = await self._db.all(listing.sql_for(listing.shape_of(q)), params)
         return [
             PageRow(r[0], _as_datetime(r[1]), bytes(r[2]), r[3], _as_datetime(r[4])) for r in rows
         ]
+
+    async def ids_by_name(self, table: str, names: list[str]) -> dict[str, int]:
+        """Keyword or host ids by name (``table``: ``keywords`` or ``hosts``)."""
+        if table not in ("keywords", "hosts") or not names:
+            return {}
+        marks = ", ".join(f":n{i}" for i in range(len(names)))
+        rows = await self._db.all(
+            f"SELECT name, id FROM {table} WHERE name IN ({marks})",
+            {f"n{i}": n for i, n in enumerate(names)},
+        )
+        return {str(r[0]): int(r[1]) for r in rows}

@@ -21,7 +21,7 @@ from app.articles.schemas import (
 from app.core.http import etag_for, http_date
 
 # Bump when the shape of a render changes: stored renders with another key are rebuilt on start.
-RENDER_SCHEMA = 1
+RENDER_SCHEMA = 2
 
 
 def render_key(base_url: str) -> str:
@@ -111,8 +111,8 @@ def summary(doc: ArticleOut, *, base_url: str) -> ArticleSummary:
         key_points=doc.key_points,
         citations=[
             SummaryCitation(
-                section=s.position,
-                position=c.position,
+                position=s.position,
+                citation_position=c.position,
                 publisher=c.publisher,
                 url=c.url,
                 host=c.host,

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from app.articles.models import (
     Article,
+    ArticleHost,
     ArticleKeyword,
     ArticleRender,
     Change,
     Citation,
+    Host,
     Keyword,
     Section,
 )
@@ -29,12 +31,14 @@ from app.articles.schemas import ArticleIn
 
 ARTICLES: Table = Article.__table__  # type: ignore[assignment]
 KEYWORDS: Table = Keyword.__table__  # type: ignore[assignment]
+HOSTS: Table = Host.__table__  # type: ignore[assignment]
+HOST_LINKS: Table = ArticleHost.__table__  # type: ignore[assignment]
 LINKS: Table = ArticleKeyword.__table__  # type: ignore[assignment]
 SECTIONS: Table = Section.__table__  # type: ignore[assignment]
 CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
 RENDERS: Table = ArticleRender.__table__  # type: ignore[assignment]
 CHANGES: Table = Change.__table__  # type: ignore[assignment]
-_KEYWORD_CACHE = "kiji.keyword_ids"
+_ID_CACHE = "kiji.name_ids"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +63,16 @@ class NewArticle:
     data: ArticleIn
     content_hash: str
     published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Children:
+    """An article's content rows to write, with the listing keys they carry."""
+
+    article_id: int
+    data: ArticleIn
+    listed_at: datetime
+    updated_at: datetime
 
 
 def _conn(session: Session) -> Connection:
@@ -133,6 +147,7 @@ def insert_articles(session: Session, items: Sequence[NewArticle], *, now: datet
         | {
             "slug": item.slug,
             "published_at": item.published_at,
+            "listed_at": item.published_at or now,
             "created_at": now,
             "updated_at": now,
             "version": 1,
@@ -150,11 +165,13 @@ def update_article(
     data: ArticleIn,
     content_hash: str,
     published_at: datetime | None,
+    listed_at: datetime,
     version: int,
     now: datetime,
 ) -> None:
     values = _article_values(data, content_hash) | {
         "published_at": published_at,
+        "listed_at": listed_at,
         "updated_at": now,
         "version": version,
     }
@@ -166,72 +183,93 @@ def delete_children(session: Session, article_id: int) -> None:
     conn.execute(delete(CITATIONS).where(CITATIONS.c.article_id == article_id))
     conn.execute(delete(SECTIONS).where(SECTIONS.c.article_id == article_id))
     conn.execute(delete(LINKS).where(LINKS.c.article_id == article_id))
+    conn.execute(delete(HOST_LINKS).where(HOST_LINKS.c.article_id == article_id))
 
 
-def insert_children(session: Session, items: Sequence[tuple[int, ArticleIn]]) -> None:
-    """Keyword links, sections and citations of freshly written articles, in bulk."""
+def insert_children(session: Session, items: Sequence[Children]) -> None:
+    """Keyword and host links, sections and citations of freshly written articles, in bulk."""
     conn = _conn(session)
-    keyword_ids = _keyword_ids(session, {k for _, data in items for k in data.keywords})
-    links = [
-        {"article_id": article_id, "keyword_id": keyword_ids[k], "position": pos}
-        for article_id, data in items
-        for pos, k in enumerate(data.keywords, start=1)
-    ]
-    sections = [
-        {
-            "article_id": article_id,
-            "position": pos,
-            "heading": s.heading,
-            "question": s.question,
-            "answer": s.answer,
-            "intro": s.intro,
-            "body": s.body,
-            "reaction": s.reaction,
-        }
-        for article_id, data in items
-        for pos, s in enumerate(data.sections, start=1)
-    ]
-    citations = [
-        {
-            "article_id": article_id,
-            "section_position": s_pos,
-            "position": c_pos,
-            "publisher": c.publisher,
-            "url": c.url,
-            "host": host_of(c.url),
-            "published_on": c.published_on,
-            "summary": c.summary,
-            "comment": c.comment,
-        }
-        for article_id, data in items
-        for s_pos, s in enumerate(data.sections, start=1)
-        for c_pos, c in enumerate(s.citations, start=1)
-    ]
-    for table, rows in ((LINKS, links), (SECTIONS, sections), (CITATIONS, citations)):
+    keyword_ids = _name_ids(session, KEYWORDS, {k for i in items for k in i.data.keywords})
+    hosts = {
+        i.article_id: sorted({host_of(c.url) for s in i.data.sections for c in s.citations})
+        for i in items
+    }
+    host_ids = _name_ids(session, HOSTS, {h for names in hosts.values() for h in names})
+    links = []
+    host_links = []
+    sections = []
+    citations = []
+    for i in items:
+        listed = {"status": i.data.status, "listed_at": i.listed_at}
+        links += [
+            {"article_id": i.article_id, "keyword_id": keyword_ids[k], "position": pos}
+            | listed
+            | {"updated_at": i.updated_at}
+            for pos, k in enumerate(i.data.keywords, start=1)
+        ]
+        host_links += [
+            {"article_id": i.article_id, "host_id": host_ids[h], "updated_at": i.updated_at}
+            | listed
+            for h in hosts[i.article_id]
+        ]
+        for s_pos, s in enumerate(i.data.sections, start=1):
+            sections.append(
+                {
+                    "article_id": i.article_id,
+                    "position": s_pos,
+                    "heading": s.heading,
+                    "question": s.question,
+                    "answer": s.answer,
+                    "intro": s.intro,
+                    "body": s.body,
+                    "reaction": s.reaction,
+                }
+                | listed
+            )
+            citations += [
+                {
+                    "article_id": i.article_id,
+                    "section_position": s_pos,
+                    "position": c_pos,
+                    "publisher": c.publisher,
+                    "url": c.url,
+                    "host": host_of(c.url),
+                    "published_on": c.published_on,
+                    "summary": c.summary,
+                    "comment": c.comment,
+                }
+                | listed
+                for c_pos, c in enumerate(s.citations, start=1)
+            ]
+    for table, rows in (
+        (LINKS, links),
+        (HOST_LINKS, host_links),
+        (SECTIONS, sections),
+        (CITATIONS, citations),
+    ):
         if rows:
             conn.execute(insert(table), rows)
 
 
-def _keyword_ids(session: Session, names: set[str]) -> dict[str, int]:
-    # Keywords recur across articles: remember their ids for the rest of the transaction.
-    cache: dict[str, int] = session.info.setdefault(_KEYWORD_CACHE, {})
+def _name_ids(session: Session, table: Table, names: set[str]) -> dict[str, int]:
+    """Ids of keyword or host rows by name, creating missing ones."""
+    # Names recur across articles: remember their ids for the rest of the transaction.
+    cache: dict[str, int] = session.info.setdefault(_ID_CACHE, {}).setdefault(table.name, {})
     missing = sorted(names - cache.keys())
     if missing:
         conn = _conn(session)
         rows = [{"name": n} for n in missing]
-        # Concurrent writers may create the same keyword: let the unique index arbitrate.
+        # Concurrent writers may create the same name: let the unique index arbitrate.
         dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-        conn.execute(dialect.insert(KEYWORDS).on_conflict_do_nothing(), rows)
-        found = conn.execute(
-            select(KEYWORDS.c.name, KEYWORDS.c.id).where(KEYWORDS.c.name.in_(missing))
-        )
+        conn.execute(dialect.insert(table).on_conflict_do_nothing(), rows)
+        found = conn.execute(select(table.c.name, table.c.id).where(table.c.name.in_(missing)))
         cache.update({row[0]: row[1] for row in found})
     return {n: cache[n] for n in names}
 
 
 def forget_cached_ids(session: Session) -> None:
     """After a rollback the cached keyword ids may name rows that no longer exist."""
-    session.info.pop(_KEYWORD_CACHE, None)
+    session.info.pop(_ID_CACHE, None)
 
 
 def _render_values(rendered: Rendered) -> dict[str, Any]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
+from pydantic import AwareDatetime
 
 from app.articles import reads, service
 from app.articles.delivery import Delivery, deliver, deliver_stored
+from app.articles.listing import Sort
 from app.articles.schemas import (
     ArticleIn,
     ArticleOut,
@@ -93,22 +95,69 @@ def negotiate(format: Format | None, accept: str | None) -> Format:
     return min(ranked)[2]
 
 
+LIST_PARAMS = (
+    "keyword",
+    "host",
+    "published_after",
+    "published_before",
+    "updated_after",
+    "status",
+    "sort",
+    "fields",
+    "limit",
+    "cursor",
+)
+
+
 @router.get(
     "",
     response_model=ArticlePage,
-    responses=problems(400, 401),
-    dependencies=[Depends(only("limit", "cursor"))],
+    responses=problems(400, 401, 403),
+    dependencies=[Depends(only(*LIST_PARAMS))],
 )
 async def list_articles(
     request: Request,
     state: State,
     principal: Reader,
+    keyword: Annotated[
+        list[str] | None, Query(description="Keyword; repeat for several (all must match).")
+    ] = None,
+    host: Annotated[
+        str | None, Query(description="Only articles citing this host (`news.example.jp`).")
+    ] = None,
+    published_after: Annotated[
+        AwareDatetime | None, Query(description="Published at or after (RFC 3339).")
+    ] = None,
+    published_before: Annotated[
+        AwareDatetime | None, Query(description="Published before (RFC 3339).")
+    ] = None,
+    updated_after: Annotated[
+        AwareDatetime | None, Query(description="Changed after (RFC 3339).")
+    ] = None,
+    status: Annotated[
+        Literal["published", "draft"], Query(description="`draft` needs the `drafts` scope.")
+    ] = "published",
+    sort: Annotated[Sort, Query(description="Order of the list.")] = "-published_at",
+    fields: Annotated[
+        str | None,
+        Query(description="Comma-separated top-level fields of each item (sparse fieldset)."),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """List published articles as summaries, newest first."""
-    page = await reads.page(state.articles, limit=limit, cursor=cursor)
+    """List articles as summaries, newest first unless `sort` says otherwise."""
+    filters = reads.ListFilters(
+        keywords=tuple(keyword or ()),
+        host=host.lower() if host else None,
+        published_after=published_after,
+        published_before=published_before,
+        updated_after=updated_after,
+        status=status,
+        sort=sort,
+        fields=tuple(f.strip() for f in fields.split(",") if f.strip()) if fields else None,
+    )
+    page = await reads.page(state.articles, principal, filters=filters, limit=limit, cursor=cursor)
     d = deliver(
         body=page.body,
         etag=page.etag,
@@ -119,7 +168,7 @@ async def list_articles(
     if not page.last_modified:
         d.headers.pop("last-modified")
     if page.next_cursor:
-        url = request.url.include_query_params(cursor=page.next_cursor, limit=limit)
+        url = request.url.include_query_params(cursor=page.next_cursor)
         d.headers["link"] = f'<{url}>; rel="next"'
     return _respond(d)
 

@@ -191,8 +191,10 @@ class FaqItem(BaseModel):
 
 
 class SummaryCitation(BaseModel):
-    section: int = Field(description="Position of the section the citation belongs to.")
-    position: int
+    """A citation in a flat list: ``position`` is its section's, as in every flat list."""
+
+    position: int = Field(description="Position of the section the citation belongs to.")
+    citation_position: int = Field(description="1-based position within its section.")
     publisher: str
     url: str
     host: str
@@ -220,8 +222,59 @@ class ArticleSummary(BaseModel):
     version: int
 
 
-class ArticleCitation(CitationOut):
-    section: int = Field(description="Position of the section the citation belongs to.")
+class ArticleCitation(SummaryCitation):
+    comment: list[str] | None = Field(
+        None, description="The editor's remark (absent for summary-only keys)."
+    )
+
+
+class ArticleRef(BaseModel):
+    slug: str
+    title: str
+
+
+class CitationAcross(ArticleCitation):
+    article: ArticleRef
+
+
+class QuestionAcross(BaseModel):
+    question: str
+    answer: str
+    heading: str
+    position: int = Field(description="Position of the section in its article.")
+    article: ArticleRef
+
+
+class Publisher(BaseModel):
+    host: str
+    labels: list[str] = Field(description="Every publisher label used with this host.")
+    citation_count: int
+    article_count: int
+
+
+class KeywordCount(BaseModel):
+    keyword: str
+    article_count: int
+
+
+class QuestionPage(BaseModel):
+    items: list[QuestionAcross]
+    next_cursor: str | None
+
+
+class CitationPage(BaseModel):
+    items: list[CitationAcross]
+    next_cursor: str | None
+
+
+class PublisherPage(BaseModel):
+    items: list[Publisher]
+    next_cursor: str | None
+
+
+class KeywordPage(BaseModel):
+    items: list[KeywordCount]
+    next_cursor: str | None
 
 
 class SectionList(BaseModel):

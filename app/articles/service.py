@@ -117,7 +117,13 @@ def create_many(
             repository.NewArticle(slug, data, content_hash(data, published_at), published_at)
         )
     ids = repository.insert_articles(session, new, now=now)
-    repository.insert_children(session, [(i, n.data) for i, n in zip(ids, new, strict=True)])
+    repository.insert_children(
+        session,
+        [
+            repository.Children(i, n.data, n.published_at or now, now)
+            for i, n in zip(ids, new, strict=True)
+        ],
+    )
     results = []
     renders = []
     for article_id, n in zip(ids, new, strict=True):
@@ -190,11 +196,14 @@ def apply(
         data=data,
         content_hash=digest,
         published_at=published_at,
+        listed_at=published_at or current.created_at,
         version=version,
         now=now,
     )
     repository.delete_children(session, current.id)
-    repository.insert_children(session, [(current.id, data)])
+    repository.insert_children(
+        session, [repository.Children(current.id, data, published_at or current.created_at, now)]
+    )
     server = render.ServerFields(
         current.id, current.slug, version, current.created_at, now, published_at
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from anyio import to_thread
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
@@ -76,3 +78,24 @@ def make_fastdb(engine: Engine) -> FastDB:
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         return SQLiteFastDB(url.database or "")
     return PooledFastDB(engine)
+
+
+# SQLAlchemy's DateTime stores this text form on SQLite; raw bounds must compare alike.
+_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def timestamp_param(value: datetime, *, sqlite: bool) -> Any:
+    """A datetime as a raw query parameter comparing correctly with stored values."""
+    return value.astimezone(UTC).strftime(_SQLITE_TS) if sqlite else value
+
+
+def as_utc(value: Any) -> datetime:
+    """A stored timestamp (text on SQLite, timestamptz on PostgreSQL) as an aware datetime."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
+
+
+def as_json(value: Any) -> Any:
+    """A JSON column's value (text on SQLite, already decoded on PostgreSQL)."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value

@@ -143,7 +143,7 @@ def test_summary_is_the_projection_without_full_text(
     assert body["url"] == "http://kiji.test/v1/articles/minato-asaichi"
     assert body["faq"][0]["question"] == "なぜ漁師と農家が一緒に市場を開いたのか？"
     assert body["key_points"] == published["key_points"]
-    assert [c["section"] for c in body["citations"]] == [1, 2, 2]
+    assert [c["position"] for c in body["citations"]] == [1, 2, 2]
     assert not _keys_in(body) & set(FULL_TEXT_FIELDS)
     assert "直売" in summary.text
     assert "行列" not in summary.text  # body text
@@ -152,7 +152,7 @@ def test_summary_is_the_projection_without_full_text(
 
 def test_citations_carry_their_section(client: TestClient, published: dict[str, object]) -> None:
     items = client.get("/v1/articles/minato-asaichi/citations").json()["items"]
-    assert [(c["section"], c["position"], c["host"]) for c in items] == [
+    assert [(c["position"], c["citation_position"], c["host"]) for c in items] == [
         (1, 1, "www.example-minato.jp"),
         (2, 1, "example.com"),
         (2, 2, "minato.example.org"),

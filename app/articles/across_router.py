@@ -1,0 +1,162 @@
+"""HTTP routes of the cross-article lists: /v1/questions, /citations, /publishers, /keywords."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.articles import across
+from app.articles.delivery import deliver
+from app.articles.schemas import CitationPage, KeywordPage, PublisherPage, QuestionPage
+from app.auth.dependencies import Reader
+from app.auth.principal import Principal
+from app.core.deps import State
+from app.core.openapi import problems
+from app.core.params import only
+
+router = APIRouter(tags=["across articles"])
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
+Cursor = Annotated[str | None, Query(description="`next_cursor` of the previous page.")]
+ERRORS = problems(400, 401)
+
+
+def _example(item: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "content": {
+                "application/json": {"example": {"items": [item], "next_cursor": "eyJr..."}}
+            }
+        },
+        **ERRORS,
+    }
+
+
+def _respond(request: Request, principal: Principal, page: across.Page) -> Response:
+    d = deliver(
+        body=page.body,
+        etag=page.etag,
+        last_modified="",
+        principal=principal,
+        if_none_match=request.headers.get("if-none-match"),
+    )
+    d.headers.pop("last-modified")
+    if page.next_cursor:
+        url = request.url.include_query_params(cursor=page.next_cursor)
+        d.headers["link"] = f'<{url}>; rel="next"'
+    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
+
+
+@router.get(
+    "/questions",
+    response_model=QuestionPage,
+    responses=_example(
+        {
+            "question": "なぜ上下分離を選んだのか?",
+            "answer": "赤字の圧縮と路線の存続のため。",
+            "heading": "上下分離方式への移行決定",
+            "position": 1,
+            "article": {"slug": "shirakaba-kougen-tetsudou", "title": "高原鉄道は生き残れるか?"},
+        }
+    ),
+    dependencies=[Depends(only("keyword", "q", "limit", "cursor"))],
+)
+async def list_questions(
+    request: Request,
+    state: State,
+    principal: Reader,
+    keyword: Annotated[str | None, Query(description="Only articles with this keyword.")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=200, description="Substring of question, answer or heading."
+        ),
+    ] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Response:
+    """Every Q&A heading across published articles, newest articles first."""
+    page = await across.questions(state.articles, keyword=keyword, q=q, limit=limit, cursor=cursor)
+    return _respond(request, principal, page)
+
+
+@router.get(
+    "/citations",
+    response_model=CitationPage,
+    responses=_example(
+        {
+            "publisher": "高原日報",
+            "url": "https://www.kogen-nippo.example.jp/news/2025/0412-rail",
+            "host": "www.kogen-nippo.example.jp",
+            "published_on": "2025-04-12",
+            "summary": ["沿線の3町が上下分離方式への移行で合意した。"],
+            "comment": ["町が線路を持つという決断ですね。"],
+            "position": 1,
+            "citation_position": 1,
+            "article": {"slug": "shirakaba-kougen-tetsudou", "title": "高原鉄道は生き残れるか?"},
+        }
+    ),
+    dependencies=[Depends(only("host", "publisher", "published_after", "limit", "cursor"))],
+)
+async def list_citations(
+    request: Request,
+    state: State,
+    principal: Reader,
+    host: Annotated[str | None, Query(description="Only citations of this host.")] = None,
+    publisher: Annotated[
+        str | None, Query(description="Only citations with this publisher label, as written.")
+    ] = None,
+    published_after: Annotated[
+        date | None, Query(description="Only sources dated (`published_on`) on or after this.")
+    ] = None,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+) -> Response:
+    """Every citation across published articles, newest articles first."""
+    page = await across.citations(
+        state.articles,
+        principal,
+        host=host.lower() if host else None,
+        publisher=publisher,
+        published_after=published_after,
+        limit=limit,
+        cursor=cursor,
+    )
+    return _respond(request, principal, page)
+
+
+@router.get(
+    "/publishers",
+    response_model=PublisherPage,
+    responses=_example(
+        {
+            "host": "www.kogen-nippo.example.jp",
+            "labels": ["高原日報"],
+            "citation_count": 12,
+            "article_count": 7,
+        }
+    ),
+    dependencies=[Depends(only("limit", "cursor"))],
+)
+async def list_publishers(
+    request: Request, state: State, principal: Reader, limit: Limit = 20, cursor: Cursor = None
+) -> Response:
+    """Citation hosts with the labels used for them and their citation and article counts."""
+    page = await across.publishers(state.articles, limit=limit, cursor=cursor)
+    return _respond(request, principal, page)
+
+
+@router.get(
+    "/keywords",
+    response_model=KeywordPage,
+    responses=_example({"keyword": "地方鉄道", "article_count": 42}),
+    dependencies=[Depends(only("limit", "cursor"))],
+)
+async def list_keywords(
+    request: Request, state: State, principal: Reader, limit: Limit = 20, cursor: Cursor = None
+) -> Response:
+    """Keywords of published articles with their article counts, in name order."""
+    page = await across.keywords(state.articles, limit=limit, cursor=cursor)
+    return _respond(request, principal, page)
