@@ -25,8 +25,10 @@ def _after_newest(t: str, tail: tuple[str, ...]) -> str:
         + ")"
         for i in range(len(tail))
     )
+    # The plain bound is what both planners turn into an index range (see listing.sql_for).
     return (
-        f"({t}.listed_at < :k_at OR ({t}.listed_at = :k_at AND ({t}.article_id < :k_article"
+        f"{t}.listed_at <= :k_at AND"
+        f" ({t}.listed_at < :k_at OR ({t}.listed_at = :k_at AND ({t}.article_id < :k_article"
         f" OR ({t}.article_id = :k_article AND ({inner})))))"
     )
 

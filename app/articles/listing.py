@@ -99,6 +99,9 @@ def sql_for(shape: Shape) -> str:
     col = f"d.{shape.column}"
     op, direction = ("<", "DESC") if shape.descending else (">", "ASC")
     if shape.after:
+        # The plain bound is what both planners turn into an index range; the exact keyset
+        # condition then only filters the rows that share the cursor's sort value.
+        where.append(f"{col} {op}= :at")
         where.append(f"({col} {op} :at OR ({col} = :at AND {key} {op} :id))")
     return (
         f"SELECT {key}, {col}, r.summary, r.summary_etag, d.updated_at"
