@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import Keys, article, create
+from tests.builders import Keys, create
 
 
 def _card(host: str, label: str, date: str | None = None) -> dict[str, Any]:
