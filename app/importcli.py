@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,7 +21,7 @@ from sqlalchemy import select
 from app.articles.models import ArticleRender
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.textformat import service
-from app.textformat.service import ImportFailed, ImportInput, ImportResult
+from app.textformat.service import ImportInput, ImportResult
 
 CHUNK = 500
 SUFFIXES = (".txt", ".md", ".markdown", ".json")
@@ -34,27 +37,63 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-def _inputs(paths: list[Path], kind: service.Kind | None) -> Iterator[ImportInput]:
-    """Inputs read lazily, one file at a time, so memory stays flat however many there are."""
+Source = tuple[str, "service.Kind | None"]
+
+
+def _sources(paths: list[Path], kind: service.Kind | None) -> Iterator[Source]:
     if [str(p) for p in paths] == ["-"]:
-        yield ImportInput("<stdin>", kind or "text", sys.stdin.buffer.read())
+        yield ("-", kind)
         return
     for path in _files(paths):
-        chosen = kind or service.kind_for(path.name)
-        data = path.read_bytes()
-        if chosen == "json":
-            try:
-                docs = orjson.loads(data)
-            except orjson.JSONDecodeError as exc:
-                yield ImportInput(str(path), "text", b"")  # reported as invalid below
-                err.print(f"{path}:1: not valid JSON: {exc}")
-                continue
-            for i, doc in enumerate(docs if isinstance(docs, list) else [docs]):
-                yield ImportInput(
-                    f"{path}[{i}]" if isinstance(docs, list) else str(path), "json", doc
-                )
-        else:
-            yield ImportInput(str(path), chosen, data)
+        yield (str(path), kind)
+
+
+def prepare_files(sources: list[Source], keep_document: bool) -> list[service.Prepared]:
+    """Read, parse and validate a batch of files (runs in worker processes)."""
+    prepared: list[service.Prepared] = []
+    for name, kind in sources:
+        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        chosen = kind or service.kind_for(name)
+        if chosen != "json":
+            label = "<stdin>" if name == "-" else name
+            prepared.append(
+                service.prepare(ImportInput(label, chosen, data), keep_document=keep_document)
+            )
+            continue
+        try:
+            docs = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            result = ImportResult(
+                name, "invalid", errors=[{"line": 1, "message": f"not valid JSON: {exc}"}]
+            )
+            prepared.append(service.Prepared(result, None))
+            continue
+        many = isinstance(docs, list)
+        for i, doc in enumerate(docs if many else [docs]):
+            item = ImportInput(f"{name}[{i}]" if many else name, "json", doc)
+            prepared.append(service.prepare(item, keep_document=keep_document))
+    return prepared
+
+
+def _prepared_batches(
+    sources: Iterator[Source], *, chunk: int, jobs: int, keep_document: bool
+) -> Iterator[list[service.Prepared]]:
+    """Prepared batches in input order. With several jobs, worker processes parse ahead while
+    the caller stores; at most jobs + 1 batches are in flight, so memory stays flat."""
+    batches = service.chunks(sources, chunk)
+    if jobs <= 1:
+        for batch in batches:
+            yield prepare_files(batch, keep_document)
+        return
+    # spawn, not fork: the parent holds database connections a child must not inherit.
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        in_flight: deque[Future[list[service.Prepared]]] = deque()
+        for batch in batches:
+            in_flight.append(pool.submit(prepare_files, batch, keep_document))
+            if len(in_flight) > jobs:
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 def _report(result: ImportResult) -> None:
@@ -64,6 +103,10 @@ def _report(result: ImportResult) -> None:
         err.print(
             f"{result.name}:{where}: {e['message']}{pointer}", highlight=False, soft_wrap=True
         )
+
+
+class _Rollback(Exception):
+    """An atomic import met invalid input: undo everything."""
 
 
 def import_command(
@@ -82,6 +125,9 @@ def import_command(
         str | None, typer.Option(help="text, markdown or json (default: by file extension).")
     ] = None,
     chunk: Annotated[int, typer.Option(help="Inputs per batch.", min=1)] = CHUNK,
+    jobs: Annotated[
+        int, typer.Option(help="Processes parsing ahead of the store (1: none).", min=1, max=32)
+    ] = min(os.cpu_count() or 1, 4),
 ) -> None:
     """Import articles from template text, Markdown or JSON files."""
     from app.cli import load_settings
@@ -91,9 +137,15 @@ def import_command(
     if format not in (None, "text", "markdown", "json"):
         raise typer.BadParameter("must be text, markdown or json", param_hint="--format")
     settings = load_settings()
-    engine = make_engine(settings.database_url, pool_size=1)
+    stdin = [str(p) for p in paths] == ["-"]
+    total = None if stdin else sum(1 for _ in _files(paths))
+    batches = _prepared_batches(
+        _sources(paths, format),  # type: ignore[arg-type]
+        chunk=chunk,
+        jobs=1 if stdin else jobs,
+        keep_document=dry_run,
+    )
     counts: Counter[str] = Counter()
-    failed = False
     progress = Progress(
         TextColumn("importing"),
         BarColumn(),
@@ -103,49 +155,39 @@ def import_command(
         console=err,
         disable=not err.is_terminal,
     )
-    total = None if [str(p) for p in paths] == ["-"] else sum(1 for _ in _files(paths))
-    writes = make_sessionmaker(engine, write=True)
+    engine = make_engine(settings.database_url, pool_size=1)
     try:
-        with progress:
+        with progress, unit_of_work(make_sessionmaker(engine, write=True)) as session:
             task = progress.add_task("import", total=total, rate=0.0)
-            session_cm = unit_of_work(writes)
-            session = session_cm.__enter__()
-            try:
-                for batch in service.chunks(_inputs(paths, format), chunk):  # type: ignore[arg-type]
-                    results = service.run(
-                        session,
-                        batch,
-                        dry_run=dry_run,
-                        on_conflict=on_conflict,  # type: ignore[arg-type]
-                        atomic=False,
-                        base_url=settings.base_url.rstrip("/"),
-                    )
-                    for r in results:
-                        counts[r.status] += 1
-                        _report(r)
-                    progress.advance(task, len(batch))
-                    speed = progress.tasks[0].speed or 0.0
-                    progress.update(task, rate=speed)
-                    if not err.is_terminal:
-                        err.print(f"{sum(counts.values())} inputs done", highlight=False)
-                    if not atomic:
-                        session.commit()
-                failed = counts["invalid"] > 0
-                if failed and atomic:
-                    raise ImportFailed([], dry_run=dry_run)
-            except BaseException as exc:
-                session_cm.__exit__(type(exc), exc, exc.__traceback__)
-                if not isinstance(exc, ImportFailed):
-                    raise
-            else:
-                session_cm.__exit__(None, None, None)
+            for prepared in batches:
+                results = service.store(
+                    session,
+                    prepared,
+                    dry_run=dry_run,
+                    on_conflict=on_conflict,  # type: ignore[arg-type]
+                    atomic=False,
+                    base_url=settings.base_url.rstrip("/"),
+                )
+                for r in results:
+                    counts[r.status] += 1
+                    _report(r)
+                progress.advance(task, len(prepared))
+                progress.update(task, rate=progress.tasks[0].speed or 0.0)
+                if not err.is_terminal:
+                    err.print(f"{sum(counts.values())} inputs done", highlight=False)
+                if not atomic:
+                    session.commit()
+            if atomic and counts["invalid"]:
+                raise _Rollback
+    except _Rollback:
+        pass
     finally:
         engine.dispose()
     table = Table("status", "inputs", title="dry run" if dry_run else "import")
     for status in ("created", "updated", "unchanged", "skipped", "invalid"):
         table.add_row(status, str(counts[status]))
     out.print(table)
-    if failed:
+    if counts["invalid"]:
         note = "nothing was stored" if atomic else "the valid inputs were stored"
         err.print(f"{counts['invalid']} invalid input(s); {note}")
         raise typer.Exit(1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from app.articles.schemas import (
@@ -28,7 +29,9 @@ def render_key(base_url: str) -> str:
     return f"{RENDER_SCHEMA}|{base_url}"
 
 
+@lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
+    """The URL's host, lower case (cached: rendering and storing both ask for each URL)."""
     return (urlsplit(url).hostname or "").lower()
 
 

@@ -6,12 +6,14 @@ most of the cost. Reads that serve clients go through ``reader``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+import orjson
+from sqlalchemy import JSON, Column, Connection, Date, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -28,6 +30,8 @@ from app.articles.models import (
 )
 from app.articles.render import Rendered, host_of
 from app.articles.schemas import ArticleIn
+from app.core.fastdb import timestamp_param
+from app.core.types import UTCDateTime
 
 ARTICLES: Table = Article.__table__  # type: ignore[assignment]
 KEYWORDS: Table = Keyword.__table__  # type: ignore[assignment]
@@ -247,8 +251,63 @@ def insert_children(session: Session, items: Sequence[Children]) -> None:
         (SECTIONS, sections),
         (CITATIONS, citations),
     ):
-        if rows:
-            conn.execute(insert(table), rows)
+        bulk_insert(conn, table, rows)
+
+
+def _converter(column: Column[Any], sqlite_: bool) -> Callable[[Any], Any] | None:
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return (lambda v: timestamp_param(v, sqlite=True)) if sqlite_ else None
+    if isinstance(kind, JSON):
+        return _json_text
+    if isinstance(kind, Date) and sqlite_:
+        return lambda v: v.isoformat() if v is not None else None
+    return None
+
+
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+@lru_cache(maxsize=64)
+def _bulk_statement(
+    table: Table, columns: tuple[str, ...], sqlite_: bool
+) -> tuple[str, list[Callable[[Any], Any] | None]]:
+    marks = ", ".join("?" if sqlite_ else "%s" for _ in columns)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"
+    return sql, [_converter(table.c[c], sqlite_) for c in columns]
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """``executemany`` straight to the driver, values converted as the column types would.
+
+    The bulk path of imports: SQLAlchemy's per-value bind processing costs more than the
+    insert itself at a few dozen rows per article."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    sqlite_ = conn.dialect.name == "sqlite"
+    sql, converters = _bulk_statement(table, columns, sqlite_)
+    values = [
+        tuple(
+            f(row[c]) if f is not None and row[c] is not None else row[c]
+            for c, f in zip(columns, converters, strict=True)
+        )
+        for row in rows
+    ]
+    if sqlite_:
+        conn.exec_driver_sql(sql, values)
+        return
+    # PostgreSQL: COPY, on the transaction's own connection, is several times faster than
+    # an INSERT per row.
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for value in values:
+            copy.write_row(value)
 
 
 def _name_ids(session: Session, table: Table, names: set[str]) -> dict[str, int]:
@@ -285,7 +344,7 @@ def _render_values(rendered: Rendered) -> dict[str, Any]:
 
 def insert_renders(session: Session, items: Sequence[tuple[int, Rendered]]) -> None:
     rows = [{"article_id": article_id} | _render_values(r) for article_id, r in items]
-    _conn(session).execute(insert(RENDERS), rows)
+    bulk_insert(_conn(session), RENDERS, rows)
 
 
 def update_render(session: Session, article_id: int, rendered: Rendered) -> None:
@@ -296,7 +355,7 @@ def update_render(session: Session, article_id: int, rendered: Rendered) -> None
 
 def record_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Rows of ``kind``, ``article_id``, ``slug``, ``version``, ``at``."""
-    _conn(session).execute(insert(CHANGES), list(rows))
+    bulk_insert(_conn(session), CHANGES, rows)
 
 
 def delete_article(session: Session, article_id: int) -> None:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, create_engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -46,6 +47,12 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+def _json_dumps(value: Any) -> str:
+    # JSON columns hold lists of paragraphs: orjson is several times faster than json.dumps
+    # and, like Kiji's responses, keeps Japanese unescaped.
+    return orjson.dumps(value).decode()
+
+
 def make_engine(url: str, *, pool_size: int = 20) -> Engine:
     """An engine for ``url`` with the settings Kiji relies on (WAL and foreign keys on SQLite)."""
     parsed = make_url(url)
@@ -57,12 +64,21 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
             connect_args={"check_same_thread": False},
             pool_size=pool_size,
             max_overflow=pool_size,
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # The pool must cover every threadpool token, or sync routes can deadlock on checkout.
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True)
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size * 2,
+        pool_pre_ping=True,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+    )
 
 
 def make_sessionmaker(engine: Engine, *, write: bool) -> sessionmaker[Session]:

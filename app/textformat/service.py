@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from app.textformat.markdown import parse_markdown, to_markdown
 from app.textformat.parser import parse
 from app.textformat.result import ParsedArticle
 
+T = TypeVar("T")
 Kind = Literal["text", "markdown", "json"]
 OnConflict = Literal["update", "skip", "fail"]
 Status = Literal["created", "updated", "unchanged", "skipped", "invalid"]
@@ -118,22 +119,25 @@ def _validated(doc: Any, result: ImportResult) -> ArticleIn | None:
 
 
 @dataclass(slots=True)
-class _Prepared:
+class Prepared:
+    """An input parsed and validated, ready to store (made without a database, so it can be
+    made in another process)."""
+
     result: ImportResult
     data: ArticleIn | None
     slug: str = ""
 
 
-def _prepare(item: ImportInput, *, keep_document: bool) -> _Prepared:
+def prepare(item: ImportInput, *, keep_document: bool) -> Prepared:
     """Parse and validate one input (no database work)."""
     result = ImportResult(item.name, "invalid")
     doc = _document(item, result)
     data = _validated(doc, result) if doc is not None else None
     if data is None:
-        return _Prepared(result, None)
+        return Prepared(result, None)
     if keep_document:
         result.document = data.model_dump(mode="json")
-    return _Prepared(result, data, data.slug or slugs.romanise(data.title))
+    return Prepared(result, data, data.slug or slugs.romanise(data.title))
 
 
 class _Batch:
@@ -143,14 +147,14 @@ class _Batch:
         self.session = session
         self.on_conflict = on_conflict
         self.base_url = base_url
-        self.pending: list[_Prepared] = []
+        self.pending: list[Prepared] = []
         self.known: dict[str, service.Current] = {}
         self.stale: set[str] = set()  # written in this batch: re-read before another write
 
     def lookup(self, slugs_: list[str]) -> None:
         self.known = service.existing(self.session, slugs_)
 
-    def store(self, p: _Prepared) -> None:
+    def store(self, p: Prepared) -> None:
         assert p.data is not None
         if any(q.slug == p.slug for q in self.pending):
             self.flush()  # the same slug twice in one batch: the later one sees the first
@@ -188,7 +192,7 @@ class _Batch:
             self._refresh(p.slug)
         self.pending = []
 
-    def _written(self, p: _Prepared, written: service.WriteResult) -> None:
+    def _written(self, p: Prepared, written: service.WriteResult) -> None:
         p.result.status, p.result.slug, p.result.version = (
             written.status,
             written.slug,
@@ -209,7 +213,27 @@ def run(
     base_url: str = "",
 ) -> list[ImportResult]:
     """Import every input; see the module docstring for the transaction rules."""
-    prepared = [_prepare(item, keep_document=dry_run) for item in inputs]
+    prepared = [prepare(item, keep_document=dry_run) for item in inputs]
+    return store(
+        session,
+        prepared,
+        dry_run=dry_run,
+        on_conflict=on_conflict,
+        atomic=atomic,
+        base_url=base_url,
+    )
+
+
+def store(
+    session: Session,
+    prepared: list[Prepared],
+    *,
+    dry_run: bool = False,
+    on_conflict: OnConflict = "update",
+    atomic: bool = True,
+    base_url: str = "",
+) -> list[ImportResult]:
+    """Store prepared inputs, in order; the results of every input, invalid ones included."""
     valid = [p for p in prepared if p.data is not None]
     outer = session.begin_nested() if dry_run else None
     try:
@@ -228,7 +252,7 @@ def run(
 
 
 def _store_all(
-    session: Session, valid: list[_Prepared], *, on_conflict: OnConflict, base_url: str
+    session: Session, valid: list[Prepared], *, on_conflict: OnConflict, base_url: str
 ) -> None:
     batch = _Batch(session, on_conflict=on_conflict, base_url=base_url)
     batch.lookup([p.slug for p in valid])
@@ -238,7 +262,7 @@ def _store_all(
 
 
 def _store_each_safely(
-    session: Session, valid: list[_Prepared], *, on_conflict: OnConflict, base_url: str
+    session: Session, valid: list[Prepared], *, on_conflict: OnConflict, base_url: str
 ) -> None:
     """Non-atomic: try the whole batch in one savepoint; if the database refuses it (a slug
     taken by a concurrent writer, say), redo it one input per savepoint so only the inputs
@@ -260,8 +284,8 @@ def _store_each_safely(
             p.result.errors = [{"pointer": "/slug", "message": f"not stored: {exc.orig}"}]
 
 
-def chunks(items: Iterable[ImportInput], size: int) -> Iterator[list[ImportInput]]:
-    batch: list[ImportInput] = []
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
