@@ -4,6 +4,7 @@ Lists cover published articles. Pages are keyset pages with tamper-evident curso
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import orjson
 
 from app.articles import across_repository as sql
+from app.articles.pagecache import PageCache
 from app.articles.reader import ArticleReader
 from app.auth.principal import Principal
 from app.core import pagination
@@ -60,6 +62,21 @@ def _newest_params(
 def _like(q: str) -> str:
     escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+async def cached(
+    reader: ArticleReader,
+    cache: PageCache[Any] | None,
+    key: str,
+    make: Callable[[], Awaitable[Page]],
+) -> Page:
+    """``make()``, or the page it made before if nothing has been written since."""
+    if cache is None:
+        return await make()
+    page: Page = await cache.get_or_make(
+        key, version=await reader.store_version(), make=make, size=lambda p: len(p.body)
+    )
+    return page
 
 
 async def questions(

@@ -115,14 +115,20 @@ async def list_citations(
     cursor: Cursor = None,
 ) -> Response:
     """Every citation across published articles, newest articles first."""
-    page = await across.citations(
+    host = host.lower() if host else None
+    page = await across.cached(
         state.articles,
-        principal,
-        host=host.lower() if host else None,
-        publisher=publisher,
-        published_after=published_after,
-        limit=limit,
-        cursor=cursor,
+        state.pages,
+        f"citations|{principal.profile}|{host}|{publisher}|{published_after}|{limit}|{cursor}",
+        lambda: across.citations(
+            state.articles,
+            principal,
+            host=host,
+            publisher=publisher,
+            published_after=published_after,
+            limit=limit,
+            cursor=cursor,
+        ),
     )
     return _respond(request, principal, page)
 
@@ -144,7 +150,12 @@ async def list_publishers(
     request: Request, state: State, principal: Reader, limit: Limit = 20, cursor: Cursor = None
 ) -> Response:
     """Citation hosts with the labels used for them and their citation and article counts."""
-    page = await across.publishers(state.articles, limit=limit, cursor=cursor)
+    page = await across.cached(
+        state.articles,
+        state.pages,
+        f"publishers|{limit}|{cursor}",
+        lambda: across.publishers(state.articles, limit=limit, cursor=cursor),
+    )
     return _respond(request, principal, page)
 
 
@@ -158,5 +169,10 @@ async def list_keywords(
     request: Request, state: State, principal: Reader, limit: Limit = 20, cursor: Cursor = None
 ) -> Response:
     """Keywords of published articles with their article counts, in name order."""
-    page = await across.keywords(state.articles, limit=limit, cursor=cursor)
+    page = await across.cached(
+        state.articles,
+        state.pages,
+        f"keywords|{limit}|{cursor}",
+        lambda: across.keywords(state.articles, limit=limit, cursor=cursor),
+    )
     return _respond(request, principal, page)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     ForeignKey,
     ForeignKeyConstraint,
@@ -215,3 +216,14 @@ class Change(Base):
     slug: Mapped[str] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StoreState(Base):
+    """One row: a counter every writing transaction bumps. Readers compare it to know whether
+    anything changed since they cached a page; on PostgreSQL the row lock also makes writers
+    commit in counter order."""
+
+    __tablename__ = "store_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -79,6 +79,11 @@ class ArticleReader:
             PageRow(r[0], _as_datetime(r[1]), bytes(r[2]), r[3], _as_datetime(r[4])) for r in rows
         ]
 
+    async def store_version(self) -> int:
+        """The counter every writing transaction bumps (see ``StoreState``)."""
+        row = await self._db.one("SELECT version FROM store_state WHERE id = 1", {})
+        return int(row[0]) if row else 0
+
     async def ids_by_name(self, table: str, names: list[str]) -> dict[str, int]:
         """Keyword or host ids by name (``table``: ``keywords`` or ``hosts``)."""
         if table not in ("keywords", "hosts") or not names:

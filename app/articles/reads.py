@@ -9,6 +9,7 @@ from typing import Any, Literal
 import orjson
 
 from app.articles.listing import ListQuery, Sort
+from app.articles.pagecache import PageCache
 from app.articles.reader import ArticleReader, Stored
 from app.articles.schemas import ArticleSummary
 from app.auth.principal import Principal
@@ -174,13 +175,29 @@ async def page(
     filters: ListFilters,
     limit: int,
     cursor: str | None,
+    cache: PageCache[Any] | None = None,
 ) -> Page:
-    """A page of summaries, in the asked order, assembled from stored summary bytes."""
+    """A page of summaries, in the asked order, assembled from stored summary bytes (or the
+    same page from ``cache`` when nothing has been written since it was made)."""
     if filters.status == "draft" and not principal.sees_drafts:
         if principal.anonymous:
             raise Unauthorized("listing drafts needs an API key with the `drafts` scope")
         raise Forbidden("listing drafts needs the `drafts` scope")
     check_fields(filters.fields)
+    if cache is None:
+        return await _page(reader, filters=filters, limit=limit, cursor=cursor)
+    made: Page = await cache.get_or_make(
+        f"articles|{filters!r}|{limit}|{cursor}",
+        version=await reader.store_version(),
+        make=lambda: _page(reader, filters=filters, limit=limit, cursor=cursor),
+        size=lambda p: len(p.body),
+    )
+    return made
+
+
+async def _page(
+    reader: ArticleReader, *, filters: ListFilters, limit: int, cursor: str | None
+) -> Page:
     query = filters.fingerprint()
     after = _decode_after(cursor, query)
     names = list(dict.fromkeys(filters.keywords))

@@ -27,6 +27,7 @@ from app.articles.models import (
     Host,
     Keyword,
     Section,
+    StoreState,
 )
 from app.articles.render import Rendered, host_of
 from app.articles.schemas import ArticleIn
@@ -41,6 +42,7 @@ LINKS: Table = ArticleKeyword.__table__  # type: ignore[assignment]
 SECTIONS: Table = Section.__table__  # type: ignore[assignment]
 CITATIONS: Table = Citation.__table__  # type: ignore[assignment]
 RENDERS: Table = ArticleRender.__table__  # type: ignore[assignment]
+STATE: Table = StoreState.__table__  # type: ignore[assignment]
 CHANGES: Table = Change.__table__  # type: ignore[assignment]
 _ID_CACHE = "kiji.name_ids"
 
@@ -375,3 +377,8 @@ def stale_renders(session: Session, key: str, *, limit: int) -> list[tuple[int, 
 
 def has_articles(session: Session) -> bool:
     return _conn(session).execute(select(ARTICLES.c.id).limit(1)).first() is not None
+
+
+def bump_version(session: Session) -> None:
+    """Mark the store as changed (see ``StoreState``)."""
+    _conn(session).execute(update(STATE).where(STATE.c.id == 1).values(version=STATE.c.version + 1))

@@ -157,7 +157,9 @@ async def list_articles(
         sort=sort,
         fields=tuple(f.strip() for f in fields.split(",") if f.strip()) if fields else None,
     )
-    page = await reads.page(state.articles, principal, filters=filters, limit=limit, cursor=cursor)
+    page = await reads.page(
+        state.articles, principal, filters=filters, limit=limit, cursor=cursor, cache=state.pages
+    )
     d = deliver(
         body=page.body,
         etag=page.etag,

@@ -116,6 +116,7 @@ def create_many(
         new.append(
             repository.NewArticle(slug, data, content_hash(data, published_at), published_at)
         )
+    repository.bump_version(session)
     ids = repository.insert_articles(session, new, now=now)
     repository.insert_children(
         session,
@@ -190,6 +191,7 @@ def apply(
             current.last_modified,
         )
     version = current.version + 1
+    repository.bump_version(session)
     repository.update_article(
         session,
         current.id,
@@ -252,6 +254,7 @@ def patch(
 
 def delete(session: Session, *, slug: str, if_match: str | None) -> None:
     current = _require(session, slug, if_match)
+    repository.bump_version(session)
     repository.delete_article(session, current.id)
     repository.record_changes(
         session,
@@ -272,6 +275,8 @@ def rerender_stale(session: Session, *, base_url: str, batch: int = 500) -> int:
     key = render.render_key(base_url)
     done = 0
     while rows := repository.stale_renders(session, key, limit=batch):
+        if not done:
+            repository.bump_version(session)
         for article_id, stored in rows:
             doc = ArticleOut.model_validate_json(stored)
             server = render.ServerFields(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import cast
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from starlette.requests import HTTPConnection
 
+from app.articles.pagecache import PageCache
 from app.articles.reader import ArticleReader
 from app.core.config import Settings
 from app.core.database import Database
@@ -17,6 +18,7 @@ class AppState:
     settings: Settings
     db: Database
     articles: ArticleReader
+    pages: PageCache[Any] = field(default_factory=PageCache)
 
     def base_url(self, request: HTTPConnection) -> str:
         return self.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")

@@ -92,3 +92,15 @@ def test_bad_paging_parameters_are_400(client: TestClient, keys: Keys) -> None:
             continue
         assert response.status_code == 400, query
         assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_cached_pages_never_outlive_a_write(client: TestClient, keys: Keys) -> None:
+    create(client, keys.write, slug="one")
+    first = client.get("/v1/articles").json()
+    assert client.get("/v1/articles").json() == first  # served again (from the page cache)
+    client.patch("/v1/articles/one", json={"subtitle": "改"}, headers=keys.write)
+    assert client.get("/v1/articles").json()["items"][0]["subtitle"] == "改"
+    create(client, keys.write, slug="two")
+    assert [i["slug"] for i in client.get("/v1/articles").json()["items"]] == ["two", "one"]
+    client.delete("/v1/articles/two", headers=keys.write)
+    assert [i["slug"] for i in client.get("/v1/articles").json()["items"]] == ["one"]
