@@ -64,7 +64,8 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 def database_url(template_db: str, tmp_path: Path) -> str:
     if ON_POSTGRES:
         engine = make_engine(template_db, pool_size=1)
-        tables = ", ".join(t.name for t in metadata.sorted_tables)
+        # store_state holds one row the migrations made; its counter only ever goes up.
+        tables = ", ".join(t.name for t in metadata.sorted_tables if t.name != "store_state")
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()
