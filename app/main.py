@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp
 
 from app import __version__
 from app.api import v1
@@ -30,6 +31,19 @@ Errors are `application/problem+json` (RFC 9457). Reads send strong `ETag`s and 
 """
 
 
+class KijiApp(FastAPI):
+    """FastAPI with the hot article read in front of its whole middleware stack."""
+
+    fast_path: ArticleFastPath | None = None
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        if self.fast_path is None:
+            return stack
+        self.fast_path.app = stack
+        return self.fast_path
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.getLogger("kiji").setLevel(settings.log_level_number)
@@ -41,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         db.close()
 
-    app = FastAPI(
+    app = KijiApp(
         title="Kiji",
         version=__version__,
         description=DESCRIPTION,
@@ -51,9 +65,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     handlers.install(app)
     app.include_router(v1)
     app.include_router(ops)
-    # Added innermost first: CORS sees every response, the fast path sits just outside routing.
-    app.add_middleware(
-        ArticleFastPath, reader=lambda: state.articles, public_read=settings.public_read
+    # Outermost: the common anonymous read skips every layer below (see fastpath).
+    app.fast_path = ArticleFastPath(
+        None,
+        reader=lambda: state.articles,
+        public_read=settings.public_read,
+        defer_cross_origin=bool(settings.cors_origins),
     )
     app.add_middleware(
         BodySizeLimit,

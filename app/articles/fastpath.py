@@ -1,9 +1,9 @@
-"""The hot read: anonymous ``GET /v1/articles/{slug}`` answered below FastAPI's routing.
+"""The hot read: anonymous ``GET /v1/articles/{slug}`` answered in front of the app.
 
-FastAPI's per-request machinery costs more than serving the stored bytes, so the common case
-(no key, no query string, JSON wanted) is answered here with the same visibility and
-conditional-request rules as the documented route (``delivery``). Anything else, including
-every error, falls through to that route."""
+FastAPI's per-request machinery (middleware layers, routing, dependencies) costs more than
+serving the stored bytes, so the common case (no key, no query string, JSON wanted) is
+answered here with the same visibility and conditional-request rules as the documented
+route (``delivery``). Anything else, including every error, goes on to that route."""
 
 from __future__ import annotations
 
@@ -23,11 +23,18 @@ _ANON = anonymous(public_read=True)
 
 class ArticleFastPath:
     def __init__(
-        self, app: ASGIApp, *, reader: Callable[[], ArticleReader], public_read: bool
+        self,
+        app: ASGIApp | None,
+        *,
+        reader: Callable[[], ArticleReader],
+        public_read: bool,
+        defer_cross_origin: bool = False,
     ) -> None:
-        self.app = app
+        self.app: ASGIApp | None = app
         self.reader = reader
         self.enabled = public_read
+        # With CORS configured, cross-origin requests go through CORSMiddleware.
+        self.defer_cross_origin = defer_cross_origin
 
     def _eligible(self, scope: Scope) -> str | None:
         if not self.enabled or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -40,17 +47,23 @@ class ArticleFastPath:
         for name, value in scope["headers"]:
             if name in (b"authorization", b"x-api-key"):
                 return None
+            if name == b"origin" and self.defer_cross_origin:
+                return None
             # Text formats are negotiated by the documented route.
             if name == b"accept" and (b"text/" in value or not any(t in value for t in _JSON_OK)):
                 return None
         return m.group(1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.app is not None, "the app below the fast path is set when the stack is built"
         slug = self._eligible(scope)
         if slug is None:
             await self.app(scope, receive, send)
             return
-        stored = await self.reader().document(slug)
+        try:
+            stored = await self.reader().document(slug)
+        except Exception:  # the route below reports it properly (problem+json, logged)
+            stored = None
         if stored is None or not visible(stored.status, _ANON):
             await self.app(scope, receive, send)
             return

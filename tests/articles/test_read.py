@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from app.core.config import Settings
 from app.core.http import PUBLIC_CACHE
+from app.main import create_app
 from tests.builders import Keys, create
 
 
@@ -198,3 +200,15 @@ def test_public_read_off_needs_a_key(settings_private: TestClient, keys: Keys) -
     assert client.get("/v1/articles").status_code == 401
     assert client.get("/v1/articles/anything").status_code == 401
     assert client.get("/v1/articles", headers=keys.read).status_code == 200
+
+
+def test_cross_origin_reads_get_cors_headers(settings: Settings, keys: Keys) -> None:
+    app = create_app(settings.model_copy(update={"cors_origins": ["https://app.example.jp"]}))
+    with TestClient(app, base_url="http://kiji.test") as client:
+        create(client, keys.write, slug="cors")
+        response = client.get("/v1/articles/cors", headers={"Origin": "https://app.example.jp"})
+        assert response.status_code == 200
+        assert response.headers["access-control-allow-origin"] == "https://app.example.jp"
+        assert "ETag" in response.headers["access-control-expose-headers"]
+        other = client.get("/v1/articles/cors", headers={"Origin": "https://evil.example"})
+        assert "access-control-allow-origin" not in other.headers
