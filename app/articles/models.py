@@ -196,12 +196,14 @@ class ArticleRender(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
     )
+    # Small columns first: SQLite reads a row's columns in order, so anything stored after a
+    # 7 KB BLOB costs its overflow pages to reach.
     render_key: Mapped[str] = mapped_column(String(300))
     etag: Mapped[str] = mapped_column(String(64))
-    document: Mapped[bytes] = mapped_column(LargeBinary)
     summary_etag: Mapped[str] = mapped_column(String(64))
-    summary: Mapped[bytes] = mapped_column(LargeBinary)
     last_modified: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[bytes] = mapped_column(LargeBinary)
+    document: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Change(Base):

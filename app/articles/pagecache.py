@@ -43,6 +43,16 @@ class PageCache(Generic[P]):
         self._put(key, _Entry(version, size(page), page))
         return page
 
+    def get(self, key: str, version: int) -> P | None:
+        entry = self._entries.get(key)
+        if entry is None or entry.version != version:
+            return None
+        self._entries.move_to_end(key)
+        return entry.page
+
+    def put(self, key: str, version: int, page: P, size: int) -> None:
+        self._put(key, _Entry(version, size, page))
+
     def _put(self, key: str, entry: _Entry[P]) -> None:
         old = self._entries.pop(key, None)
         if old is not None:

@@ -14,6 +14,10 @@ _DOCUMENT = (
     "SELECT a.id, a.status, r.etag, r.last_modified, r.document"
     " FROM articles a JOIN article_renders r ON r.article_id = a.id WHERE a.slug = :slug"
 )
+_VALIDATORS = (
+    "SELECT a.id, a.status, r.etag, r.last_modified"
+    " FROM articles a JOIN article_renders r ON r.article_id = a.id WHERE a.slug = :slug"
+)
 _SUMMARY = (
     "SELECT a.id, a.status, r.summary_etag, r.last_modified, r.summary"
     " FROM articles a JOIN article_renders r ON r.article_id = a.id WHERE a.slug = :slug"
@@ -49,6 +53,11 @@ class ArticleReader:
     async def document(self, slug: str) -> Stored | None:
         row = await self._db.one(_DOCUMENT, {"slug": slug})
         return Stored(row[0], row[1], row[2], row[3], bytes(row[4])) if row else None
+
+    async def validators(self, slug: str) -> Stored | None:
+        """The document's status, ETag and Last-Modified without its body (for revalidation)."""
+        row = await self._db.one(_VALIDATORS, {"slug": slug})
+        return Stored(row[0], row[1], row[2], row[3], b"") if row else None
 
     async def summary(self, slug: str) -> Stored | None:
         row = await self._db.one(_SUMMARY, {"slug": slug})

@@ -26,4 +26,11 @@ def _read_session(request: Request) -> Iterator[Session]:
 
 WriteSession = Annotated[Session, Depends(_write_session, scope="function")]
 ReadSession = Annotated[Session, Depends(_read_session, scope="function")]
-State = Annotated[AppState, Depends(app_state)]
+
+
+async def _state(request: Request) -> AppState:
+    return app_state(request)
+
+
+# async: a plain def dependency would cost a thread-pool hop on every request.
+State = Annotated[AppState, Depends(_state)]

@@ -86,10 +86,10 @@ def upgrade() -> None:
     sa.Column('article_id', ID, nullable=False),
     sa.Column('render_key', sa.String(length=300), nullable=False),
     sa.Column('etag', sa.String(length=64), nullable=False),
-    sa.Column('document', sa.LargeBinary(), nullable=False),
     sa.Column('summary_etag', sa.String(length=64), nullable=False),
-    sa.Column('summary', sa.LargeBinary(), nullable=False),
     sa.Column('last_modified', sa.String(length=40), nullable=False),
+    sa.Column('summary', sa.LargeBinary(), nullable=False),
+    sa.Column('document', sa.LargeBinary(), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_article_renders_article_id_articles'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('article_id', name=op.f('pk_article_renders'))
     )

@@ -63,11 +63,11 @@ def upgrade() -> None:
         )
 
     _add_listing("sections", LISTED)
-    newest = [sa.text("listed_at DESC"), sa.text("article_id DESC")]
+    newest: list[str | sa.TextClause] = [sa.text("listed_at DESC"), sa.text("article_id DESC")]
     op.create_index("ix_sections_listed", "sections", ["status", *newest, "position"])
 
     _add_listing("citations", LISTED)
-    tail = ["status", *newest, "section_position", "position"]
+    tail: list[str | sa.TextClause] = ["status", *newest, "section_position", "position"]
     with op.batch_alter_table("citations") as batch:
         batch.alter_column(
             "publisher", existing_type=sa.Text(), type_=sa.String(500), existing_nullable=False

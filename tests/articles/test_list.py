@@ -104,3 +104,28 @@ def test_cached_pages_never_outlive_a_write(client: TestClient, keys: Keys) -> N
     assert [i["slug"] for i in client.get("/v1/articles").json()["items"]] == ["two", "one"]
     client.delete("/v1/articles/two", headers=keys.write)
     assert [i["slug"] for i in client.get("/v1/articles").json()["items"]] == ["one"]
+
+
+def test_fast_list_answers_match_the_documented_route(client: TestClient, keys: Keys) -> None:
+    create(client, keys.write, slug="one")
+    create(client, keys.write, slug="two")
+    first = client.get("/v1/articles?limit=1")  # rendered by the route, then kept
+    again = client.get("/v1/articles?limit=1")  # answered from the kept page
+    assert again.content == first.content
+    for header in ("etag", "cache-control", "link", "vary", "content-type", "last-modified"):
+        assert again.headers[header] == first.headers[header], header
+    cond = client.get("/v1/articles?limit=1", headers={"If-None-Match": first.headers["etag"]})
+    assert cond.status_code == 304
+    assert cond.headers["etag"] == first.headers["etag"]
+    # A conditional request that misses the cache is rendered, kept and answered alike.
+    fresh = client.get("/v1/articles?limit=2", headers={"If-None-Match": '"nope"'})
+    assert fresh.status_code == 200
+    assert len(fresh.json()["items"]) == 2
+    stale = client.get("/v1/articles?limit=2", headers={"If-None-Match": fresh.headers["etag"]})
+    assert stale.status_code == 304
+    head = client.head("/v1/articles?limit=1")
+    assert head.status_code == 200
+    assert head.content == b""
+    # Errors are never kept.
+    assert client.get("/v1/articles?limit=0").status_code == 400
+    assert client.get("/v1/articles?limit=0").status_code == 400
