@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp
+from starlette.types import Receive, Scope, Send
 
 from app import __version__
 from app.api import v1
@@ -32,16 +32,18 @@ Errors are `application/problem+json` (RFC 9457). Reads send strong `ETag`s and 
 
 
 class KijiApp(FastAPI):
-    """FastAPI with the hot article read in front of its whole middleware stack."""
+    """FastAPI with the hot anonymous reads answered in front of it (see ``fastpath``)."""
 
     fast_path: ArticleFastPath | None = None
 
-    def build_middleware_stack(self) -> ASGIApp:
-        stack = super().build_middleware_stack()
-        if self.fast_path is None:
-            return stack
-        self.fast_path.app = stack
-        return self.fast_path
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.fast_path is not None and scope["type"] == "http":
+            await self.fast_path(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+    async def _behind_fast_path(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -67,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(ops)
     # Outermost: the common anonymous read skips every layer below (see fastpath).
     app.fast_path = ArticleFastPath(
-        None,
+        app._behind_fast_path,
         reader=lambda: state.articles,
         public_read=settings.public_read,
         defer_cross_origin=bool(settings.cors_origins),

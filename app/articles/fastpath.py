@@ -60,7 +60,7 @@ class ArticleFastPath:
         self.enabled = public_read
         # With CORS configured, cross-origin requests go through CORSMiddleware.
         self.defer_cross_origin = defer_cross_origin
-        self.lists: PageCache[_Response] = PageCache(max_bytes=64 * 1024 * 1024)
+        self.lists: PageCache[_Response] = PageCache(max_bytes=32 * 1024 * 1024)
 
     def _eligible(self, scope: Scope) -> _Request | None:
         if not self.enabled or scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
