@@ -39,8 +39,11 @@ test-postgres: $(VENV)/.installed
 		echo "PostgreSQL is not reachable at $(PG_URL): skipping the PostgreSQL pass"; \
 	fi
 
+# Benchmarks print numbers (see bench/README.md); they need wrk (apt-get install wrk).
 bench: $(VENV)/.installed
 	$(PY) bench/serve_bench.py
+	$(PY) bench/list_bench.py
+	$(PY) bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
