@@ -118,3 +118,21 @@ def create(client: TestClient, headers: dict[str, str], **overrides: Any) -> dic
     assert response.status_code == 201, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+def all_items(
+    client: TestClient, url: str, headers: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Every item of a cursor-paged list, following ``next_cursor`` (at most 50 pages)."""
+    items: list[dict[str, Any]] = []
+    next_url: str | None = url
+    for _ in range(50):
+        if next_url is None:
+            return items
+        response = client.get(next_url, headers=headers or {})
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items += body["items"]
+        sep = "&" if "?" in url else "?"
+        next_url = f"{url}{sep}cursor={body['next_cursor']}" if body["next_cursor"] else None
+    raise AssertionError(f"{url} did not end within 50 pages")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.builders import Keys, create
+from tests.builders import Keys, all_items, create
 
 
 def _card(host: str, label: str, date: str | None = None) -> dict[str, Any]:
@@ -65,18 +65,7 @@ def corpus(client: TestClient, keys: Keys) -> None:
 
 
 def _all(client: TestClient, url: str, headers: dict[str, str] | None = None) -> list[Any]:
-    items: list[Any] = []
-    next_url: str | None = url
-    for _ in range(50):
-        if next_url is None:
-            break
-        response = client.get(next_url, headers=headers or {})
-        assert response.status_code == 200, response.text
-        body = response.json()
-        items += body["items"]
-        sep = "&" if "?" in url else "?"
-        next_url = f"{url}{sep}cursor={body['next_cursor']}" if body["next_cursor"] else None
-    return items
+    return all_items(client, url, headers)
 
 
 def test_questions_newest_first_in_section_order(client: TestClient, corpus: None) -> None:

@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.articles.listing import SORTS
-from tests.builders import Keys, article, create
+from tests.builders import Keys, all_items, article, create
 
 BASE = datetime(2025, 3, 1, tzinfo=UTC)
 
@@ -38,18 +38,7 @@ def corpus(client: TestClient, keys: Keys) -> None:
 
 
 def _walk(client: TestClient, url: str, headers: dict[str, str] | None = None) -> list[str]:
-    slugs: list[str] = []
-    next_url: str | None = url
-    for _ in range(50):
-        if next_url is None:
-            break
-        response = client.get(next_url, headers=headers or {})
-        assert response.status_code == 200, response.text
-        body = response.json()
-        slugs += [i["slug"] for i in body["items"]]
-        cursor = body["next_cursor"]
-        next_url = f"{url}&cursor={cursor}" if cursor else None
-    return slugs
+    return [i["slug"] for i in all_items(client, url, headers)]
 
 
 ALL = [f"a{n:02d}" for n in range(10)]
