@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
+import subprocess
 import sys
-from collections import Counter, deque
+import threading
+from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -20,8 +19,8 @@ from sqlalchemy import select
 
 from app.articles.models import ArticleRender
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
-from app.textformat import service
-from app.textformat.service import ImportInput, ImportResult
+from app.textformat import service, worker
+from app.textformat.service import ImportResult
 
 CHUNK = 500
 SUFFIXES = (".txt", ".md", ".markdown", ".json")
@@ -37,10 +36,7 @@ def _files(paths: list[Path]) -> Iterator[Path]:
             yield path
 
 
-Source = tuple[str, "service.Kind | None"]
-
-
-def _sources(paths: list[Path], kind: service.Kind | None) -> Iterator[Source]:
+def _sources(paths: list[Path], kind: worker.Kind | None) -> Iterator[worker.Source]:
     if [str(p) for p in paths] == ["-"]:
         yield ("-", kind)
         return
@@ -48,52 +44,57 @@ def _sources(paths: list[Path], kind: service.Kind | None) -> Iterator[Source]:
         yield (str(path), kind)
 
 
-def prepare_files(sources: list[Source], keep_document: bool) -> list[service.Prepared]:
-    """Read, parse and validate a batch of files (runs in worker processes)."""
-    prepared: list[service.Prepared] = []
-    for name, kind in sources:
-        data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        chosen = kind or service.kind_for(name)
-        if chosen != "json":
-            label = "<stdin>" if name == "-" else name
-            prepared.append(
-                service.prepare(ImportInput(label, chosen, data), keep_document=keep_document)
-            )
-            continue
-        try:
-            docs = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
-            result = ImportResult(
-                name, "invalid", errors=[{"line": 1, "message": f"not valid JSON: {exc}"}]
-            )
-            prepared.append(service.Prepared(result, None))
-            continue
-        many = isinstance(docs, list)
-        for i, doc in enumerate(docs if many else [docs]):
-            item = ImportInput(f"{name}[{i}]" if many else name, "json", doc)
-            prepared.append(service.prepare(item, keep_document=keep_document))
-    return prepared
-
-
-def _prepared_batches(
-    sources: Iterator[Source], *, chunk: int, jobs: int, keep_document: bool
-) -> Iterator[list[service.Prepared]]:
-    """Prepared batches in input order. With several jobs, worker processes parse ahead while
-    the caller stores; at most jobs + 1 batches are in flight, so memory stays flat."""
+def _parsed_batches(
+    sources: Iterator[worker.Source], *, chunk: int, jobs: int
+) -> Iterator[list[worker.Parsed]]:
+    """Parsed batches in input order. With jobs > 0, a worker process (``python -m
+    app.textformat.worker``, light imports only) reads, parses and romanises ahead while this
+    process validates and stores. The pipes bound what is in flight, so memory stays flat
+    however many files there are."""
     batches = service.chunks(sources, chunk)
-    if jobs <= 1:
+    if jobs <= 0:
         for batch in batches:
-            yield prepare_files(batch, keep_document)
+            yield worker.parse_files(batch)
         return
-    # spawn, not fork: the parent holds database connections a child must not inherit.
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-        in_flight: deque[Future[list[service.Prepared]]] = deque()
-        for batch in batches:
-            in_flight.append(pool.submit(prepare_files, batch, keep_document))
-            if len(in_flight) > jobs:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.textformat.worker"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    sent = 0
+    failure: list[BaseException] = []
+
+    def feed() -> None:
+        nonlocal sent
+        assert proc.stdin is not None
+        try:
+            for batch in batches:
+                proc.stdin.write(orjson.dumps(batch) + b"\n")
+                proc.stdin.flush()
+                sent += 1
+        except BaseException as exc:  # reported by the reader below
+            failure.append(exc)
+        finally:
+            proc.stdin.close()
+
+    # A thread feeds the worker so that neither side blocks on a full pipe.
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    try:
+        for line in proc.stdout:
+            yield [worker.from_dict(d) for d in orjson.loads(line)]
+        feeder.join()
+        if failure:
+            raise failure[0]
+        if proc.wait() != 0:
+            raise RuntimeError(f"the parsing worker failed (exit {proc.returncode})")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.wait()
 
 
 def _report(result: ImportResult) -> None:
@@ -126,8 +127,9 @@ def import_command(
     ] = None,
     chunk: Annotated[int, typer.Option(help="Inputs per batch.", min=1)] = CHUNK,
     jobs: Annotated[
-        int, typer.Option(help="Processes parsing ahead of the store (1: none).", min=1, max=32)
-    ] = min(os.cpu_count() or 1, 4),
+        int,
+        typer.Option(help="1: a worker process parses ahead of the store; 0: none.", min=0, max=1),
+    ] = 1,
 ) -> None:
     """Import articles from template text, Markdown or JSON files."""
     from app.cli import load_settings
@@ -139,11 +141,10 @@ def import_command(
     settings = load_settings()
     stdin = [str(p) for p in paths] == ["-"]
     total = None if stdin else sum(1 for _ in _files(paths))
-    batches = _prepared_batches(
+    batches = _parsed_batches(
         _sources(paths, format),  # type: ignore[arg-type]
         chunk=chunk,
-        jobs=1 if stdin else jobs,
-        keep_document=dry_run,
+        jobs=0 if stdin else jobs,
     )
     counts: Counter[str] = Counter()
     progress = Progress(
@@ -159,7 +160,8 @@ def import_command(
     try:
         with progress, unit_of_work(make_sessionmaker(engine, write=True)) as session:
             task = progress.add_task("import", total=total, rate=0.0)
-            for prepared in batches:
+            for parsed in batches:
+                prepared = [service.validate(p, keep_document=dry_run) for p in parsed]
                 results = service.store(
                     session,
                     prepared,

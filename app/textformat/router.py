@@ -16,8 +16,9 @@ from app.core.deps import State, WriteSession
 from app.core.errors import MalformedBody, UnsupportedMediaType
 from app.core.openapi import problems
 from app.core.params import only
-from app.textformat import service
+from app.textformat import service, worker
 from app.textformat.service import ImportInput
+from app.textformat.worker import kind_for
 
 router = APIRouter(tags=["imports"])
 
@@ -68,7 +69,7 @@ _BODY_DOC = {
 async def _inputs(request: Request, name: str | None) -> list[ImportInput]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media in ("text/plain", "text/markdown"):
-        kind: service.Kind = "markdown" if media == "text/markdown" else "text"
+        kind: worker.Kind = "markdown" if media == "text/markdown" else "text"
         return [ImportInput(name or "body", kind, await request.body())]
     if media == "application/json":
         try:
@@ -85,7 +86,7 @@ async def _inputs(request: Request, name: str | None) -> list[ImportInput]:
                 if isinstance(value, UploadFile):
                     data = await value.read()
                     filename = value.filename or _field
-                    kind = service.kind_for(filename)
+                    kind = kind_for(filename)
                     payload: Any = data
                     if kind == "json":
                         try:

@@ -19,12 +19,10 @@ from app.articles.schemas import ArticleIn
 from app.core.errors import InvalidInput
 from app.core.validation import body_errors
 from app.textformat.exporter import export
-from app.textformat.markdown import parse_markdown, to_markdown
-from app.textformat.parser import parse
-from app.textformat.result import ParsedArticle
+from app.textformat.markdown import to_markdown
+from app.textformat.worker import Kind, Parsed, parse_input
 
 T = TypeVar("T")
-Kind = Literal["text", "markdown", "json"]
 OnConflict = Literal["update", "skip", "fail"]
 Status = Literal["created", "updated", "unchanged", "skipped", "invalid"]
 
@@ -77,39 +75,6 @@ class ImportFailed(InvalidInput):
         self.results = results
 
 
-def kind_for(name: str, default: Kind = "text") -> Kind:
-    lower = name.lower()
-    if lower.endswith((".md", ".markdown")):
-        return "markdown"
-    if lower.endswith(".json"):
-        return "json"
-    if lower.endswith(".txt"):
-        return "text"
-    return default
-
-
-def _issues(parsed: ParsedArticle, which: str) -> list[dict[str, Any]]:
-    return [{"line": i.line, "message": i.message} for i in getattr(parsed, which)]
-
-
-def _document(item: ImportInput, result: ImportResult) -> Any:
-    """The input as a document to validate, or None (with errors set) when it does not parse."""
-    if item.kind == "json":
-        return item.payload
-    parsed = parse(item.payload) if item.kind == "text" else parse_markdown(_text(item.payload))
-    result.warnings = _issues(parsed, "warnings")
-    if parsed.document is None:
-        result.errors = _issues(parsed, "errors")
-        return None
-    return dict(parsed.document)
-
-
-def _text(payload: str | bytes | Any) -> str:
-    if isinstance(payload, bytes):
-        return payload.decode("utf-8", errors="replace")
-    return str(payload)
-
-
 def _validated(doc: Any, result: ImportResult) -> ArticleIn | None:
     try:
         return ArticleIn.model_validate(doc)
@@ -130,14 +95,20 @@ class Prepared:
 
 def prepare(item: ImportInput, *, keep_document: bool) -> Prepared:
     """Parse and validate one input (no database work)."""
-    result = ImportResult(item.name, "invalid")
-    doc = _document(item, result)
-    data = _validated(doc, result) if doc is not None else None
+    return validate(parse_input(item.name, item.kind, item.payload), keep_document=keep_document)
+
+
+def validate(parsed: Parsed, *, keep_document: bool) -> Prepared:
+    """Validate a parsed input into an article document, or record why it is invalid."""
+    result = ImportResult(parsed.name, "invalid", warnings=parsed.warnings, errors=parsed.errors)
+    if parsed.errors:
+        return Prepared(result, None)
+    data = _validated(parsed.document, result)
     if data is None:
         return Prepared(result, None)
     if keep_document:
         result.document = data.model_dump(mode="json")
-    return Prepared(result, data, data.slug or slugs.romanise(data.title))
+    return Prepared(result, data, data.slug or parsed.slug or slugs.romanise(data.title))
 
 
 class _Batch:
