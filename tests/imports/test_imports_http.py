@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
+from app.core.config import Settings
+from app.main import create_app
 from app.seed import sample_texts
 from tests.builders import Keys, article
 
@@ -162,3 +165,27 @@ def test_import_errors(client: TestClient, keys: Keys, tmp_path: Path) -> None:
     )
     assert invalid_utf8.status_code == 422
     assert invalid_utf8.json()["results"][0]["errors"][0]["line"] == 1
+
+
+def test_import_bodies_over_the_import_limit_are_413_and_store_nothing(
+    settings: Settings, keys: Keys
+) -> None:
+    small = settings.model_copy(update={"max_import_bytes": 4096, "max_body_bytes": 1024})
+    with TestClient(create_app(small)) as client:
+        declared = client.post("/v1/imports", content=RAIL, headers={**keys.write, **TEXT})
+        assert declared.status_code == 413
+        assert declared.json()["limit"] == 4096
+
+        def chunks() -> Iterator[bytes]:
+            yield from (RAIL[i : i + 1000] for i in range(0, len(RAIL), 1000))
+
+        streamed = client.post("/v1/imports", content=chunks(), headers={**keys.write, **TEXT})
+        assert streamed.status_code == 413
+        assert streamed.headers["content-type"] == "application/problem+json"
+        small_enough = client.post(
+            "/v1/imports?dry_run=true",
+            content=RAIL[:3000],
+            headers={**keys.write, **TEXT},
+        )
+        assert small_enough.status_code == 422  # read and parsed: the limit is per route
+        assert client.get("/v1/articles").json()["items"] == []
