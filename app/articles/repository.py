@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -290,13 +291,26 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     columns = tuple(rows[0])
     sqlite_ = conn.dialect.name == "sqlite"
     sql, converters = _bulk_statement(table, columns, sqlite_)
-    values = [
-        tuple(
-            f(row[c]) if f is not None and row[c] is not None else row[c]
-            for c, f in zip(columns, converters, strict=True)
-        )
-        for row in rows
-    ]
+    pick = itemgetter(*columns)
+    convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+    values: list[tuple[Any, ...]] = []
+    # The same timestamps recur on every row of a batch: convert each once.
+    memo: dict[tuple[int, Any], Any] = {}
+    for row in rows:
+        picked = pick(row)
+        value = list(picked) if len(columns) > 1 else [picked]
+        for i, f in convert:
+            raw = value[i]
+            if raw is None:
+                continue
+            if isinstance(raw, datetime):
+                key = (i, raw)
+                if key not in memo:
+                    memo[key] = f(raw)
+                value[i] = memo[key]
+            else:
+                value[i] = f(raw)
+        values.append(tuple(value))
     if sqlite_:
         conn.exec_driver_sql(sql, values)
         return
@@ -308,8 +322,8 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         driver.cursor() as cursor,
         cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
-        for value in values:
-            copy.write_row(value)
+        for v in values:
+            copy.write_row(v)
 
 
 def _name_ids(session: Session, table: Table, names: set[str]) -> dict[str, int]:

@@ -21,7 +21,7 @@ def _kakasi() -> Any:
     return pykakasi.kakasi()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def _romanise_phrase(phrase: str) -> str:
     return "-".join(part["hepburn"] for part in _kakasi().convert(phrase))
 
