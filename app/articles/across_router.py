@@ -78,7 +78,12 @@ async def list_questions(
     cursor: Cursor = None,
 ) -> Response:
     """Every Q&A heading across published articles, newest articles first."""
-    page = await across.questions(state.articles, keyword=keyword, q=q, limit=limit, cursor=cursor)
+    page = await across.cached(
+        state.articles,
+        state.pages,
+        f"questions|{keyword}|{q}|{limit}|{cursor}",
+        lambda: across.questions(state.articles, keyword=keyword, q=q, limit=limit, cursor=cursor),
+    )
     return _respond(request, principal, page)
 
 

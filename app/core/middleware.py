@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: a request id on every request and response."""
+"""Pure ASGI middleware: request ids, and request body limits."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
 class RequestIdMiddleware:
-    """Takes a sane ``X-Request-ID`` from the client or makes one; logs and 500s quote it."""
+    """Takes a sane ``X-Request-ID`` from the client or makes one; logs and 500s quote it.
+
+    Responses of the app carry it; the reads answered in front of the app (``fastpath``:
+    stored articles and kept list pages, which cannot fail) do not."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
