@@ -67,6 +67,7 @@ def _parsed_batches(
         [sys.executable, "-m", "app.textformat.worker"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
+        bufsize=1 << 20,  # a batch's parse is one line of a few MB: read it in large chunks
     )
     assert proc.stdin is not None
     assert proc.stdout is not None
