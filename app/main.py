@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
-from app import __version__
+from app import __version__, docs
 from app.api import v1
 from app.articles.fastpath import ArticleFastPath
 from app.articles.reader import ArticleReader
@@ -62,11 +62,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.kiji = state
     handlers.install(app)
     app.include_router(v1)
     app.include_router(ops)
+    docs.install(app)
     # Outermost: the common anonymous read skips every layer below (see fastpath).
     app.fast_path = ArticleFastPath(
         app._behind_fast_path,

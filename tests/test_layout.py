@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -58,4 +59,11 @@ def test_openapi_lists_problem_responses(client: TestClient) -> None:
     assert get_article["responses"]["200"]["content"]["application/json"]["schema"]
     patch = spec["paths"]["/v1/articles/{slug}"]["patch"]
     assert "application/merge-patch+json" in patch["requestBody"]["content"]
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200
+    # Nothing is loaded from the internet: every asset the page names is served here.
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets
+    for asset in assets:
+        assert asset.startswith("/"), asset
+        assert client.get(asset).status_code == 200, asset
