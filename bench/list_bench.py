@@ -14,7 +14,6 @@ import asyncio
 import json
 import math
 import os
-import platform
 import resource
 import shutil
 import signal
@@ -751,19 +750,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Kiji server RSS after the runs: {kiji['rss_mib']:.1f} MiB")
 
     record = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code": version,
-        "machine": {
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "loadavg_before": [load1, load5],
-        },
-        "wrk": {
-            "threads": args.threads,
-            "connections": args.connections,
-            "duration_s": args.duration,
-            "warmup_s": args.warmup,
-        },
+        **report.environment(version, load1, load5, args),
         "database": {"path": str(db), "articles": info.count, **chosen},
         "lists": [
             {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from wrk import WrkResult
@@ -105,3 +108,24 @@ def interference(runs: list[Run]) -> list[str]:
         for r in runs
         if r.other_cpu_pct > INTERFERENCE_PCT
     ]
+
+
+def environment(version: str, load1: float, load5: float, args: Any) -> dict[str, Any]:
+    """The part of a results record that says when, on what code and machine, and with which
+    wrk settings the numbers were taken (``args``: the parsed --threads, --connections,
+    --duration and --warmup)."""
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "code": version,
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "loadavg_before": [load1, load5],
+        },
+        "wrk": {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "warmup_s": args.warmup,
+        },
+    }

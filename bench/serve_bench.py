@@ -9,14 +9,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -293,19 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     for warning in report.interference(b.runs):
         print(warning)
     record = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "code": version,
-        "machine": {
-            "cores": os.cpu_count(),
-            "python": platform.python_version(),
-            "loadavg_before": [load1, load5],
-        },
-        "wrk": {
-            "threads": args.threads,
-            "connections": args.connections,
-            "duration_s": args.duration,
-            "warmup_s": args.warmup,
-        },
+        **report.environment(version, load1, load5, args),
         "database": {
             "path": str(db),
             "articles": info.count,
