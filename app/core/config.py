@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated, Literal
@@ -10,6 +11,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from app.ratelimit.policy import parse_limit
 
 DEFAULT_DATA_DIR = Path("data")
 MiB = 1024 * 1024
@@ -52,6 +55,27 @@ class Settings(BaseSettings):
         default="",
         description="Public base URL used in canonical links (default: taken from the request).",
     )
+    rate_limit_anonymous: str = Field(
+        default="120/minute",
+        description="Requests per client IP without a valid key (`N/second|minute|hour|day`, "
+        "or `off`).",
+    )
+    rate_limit_read: str = Field(default="600/minute", description="Per key with `read`.")
+    rate_limit_drafts: str = Field(default="600/minute", description="Per key with `drafts`.")
+    rate_limit_write: str = Field(default="1200/minute", description="Per key with `write`.")
+    rate_limit_admin: str = Field(default="1200/minute", description="Per key with `admin`.")
+    rate_limits: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description='Per key name, instead of its scope\'s: JSON `{"partner-x": "6000/minute"}`.',
+    )
+    redis_url: str = Field(
+        default="",
+        description="`redis://host:port/db`: rate limit counts shared by every process using it "
+        "(default: counted in each process's memory).",
+    )
+    rate_limit_prefix: str = Field(
+        default="kiji:ratelimit", description="Prefix of the rate limit keys in Redis."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -63,6 +87,51 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError("only sqlite and postgresql databases are supported")
         return value
+
+    @field_validator(
+        "rate_limit_anonymous",
+        "rate_limit_read",
+        "rate_limit_drafts",
+        "rate_limit_write",
+        "rate_limit_admin",
+    )
+    @classmethod
+    def _valid_limit(cls, value: str) -> str:
+        parse_limit(value)
+        return value
+
+    @field_validator("rate_limits", mode="before")
+    @classmethod
+    def _json_limits(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError as exc:
+                raise ValueError(f'not JSON like {{"partner-x": "6000/minute"}}: {exc}') from exc
+        return value
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _valid_limits(cls, value: dict[str, str]) -> dict[str, str]:
+        for limit in value.values():
+            parse_limit(limit)
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _valid_redis_url(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("a Redis URL starts with redis://, rediss:// or unix://")
+        return value
+
+    @property
+    def scope_rate_limits(self) -> dict[str, str]:
+        return {
+            "read": self.rate_limit_read,
+            "drafts": self.rate_limit_drafts,
+            "write": self.rate_limit_write,
+            "admin": self.rate_limit_admin,
+        }
 
     @field_validator("cors_origins", mode="before")
     @classmethod

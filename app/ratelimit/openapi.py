@@ -1,0 +1,51 @@
+"""The 429 every operation may answer, in the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from app.core.errors import PROBLEM_MEDIA_TYPE
+
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+_FIELD_REF = (
+    "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/10/ (structured "
+    "fields, not the older RateLimit-Limit/-Remaining/-Reset)"
+)
+HEADERS: dict[str, Any] = {
+    "RateLimit-Policy": {
+        "description": f'The caller\'s quota, e.g. `"read";q=600;w=60`: {_FIELD_REF}.',
+        "schema": {"type": "string"},
+    },
+    "RateLimit": {
+        "description": 'What is left of it, e.g. `"read";r=599;t=60` (`t`: seconds until more).',
+        "schema": {"type": "string"},
+    },
+}
+TOO_MANY: dict[str, Any] = {
+    "description": "The caller's quota is used up (`quota-exceeded`); retry after "
+    "`Retry-After` seconds.",
+    "headers": {
+        "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+        **HEADERS,
+    },
+    "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+}
+
+
+def document(app: FastAPI) -> None:
+    """Add the 429 to every operation of ``app``'s OpenAPI document, once, when it is made."""
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = make()
+            for item in spec.get("paths", {}).values():
+                for method in _METHODS:
+                    if method in item:
+                        item[method]["responses"].setdefault("429", TOO_MANY)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
