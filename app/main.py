@@ -5,21 +5,26 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app import __version__, docs
 from app.api import v1
 from app.articles.fastpath import ArticleFastPath
 from app.articles.reader import ArticleReader
+from app.auth import repository as key_repository
 from app.core import handlers
 from app.core.config import Settings
 from app.core.database import Database
 from app.core.middleware import BodySizeLimit, RequestIdMiddleware
 from app.core.state import AppState
 from app.ops import router as ops
+from app.ratelimit import openapi as ratelimit_openapi
+from app.ratelimit import wiring as ratelimit
+from app.ratelimit.middleware import send_refusal
 
 DESCRIPTION = """\
 Kiji serves Japanese news-curation articles as structured JSON: the article, its Q&A headings,
@@ -35,10 +40,12 @@ class KijiApp(FastAPI):
     """FastAPI with the hot anonymous reads answered in front of it (see ``fastpath``)."""
 
     fast_path: ArticleFastPath | None = None
+    # What an HTTP request meets first: the rate limits in front of the fast path, when on.
+    front: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.fast_path is not None and scope["type"] == "http":
-            await self.fast_path(scope, receive, send)
+        if self.front is not None and scope["type"] == "http":
+            await self.front(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
 
@@ -55,6 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        if rate_limit is not None:
+            await rate_limit.counter.close()
         db.close()
 
     app = KijiApp(
@@ -77,6 +86,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         public_read=settings.public_read,
         defer_cross_origin=bool(settings.cors_origins),
     )
+    cors: dict[str, Any] = {
+        "allow_origins": settings.cors_origins,
+        "allow_methods": ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+        "allow_headers": [
+            "Authorization",
+            "X-API-Key",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+        ],
+        "expose_headers": [
+            *("ETag", "Link", "Location", "Last-Modified", "X-Request-ID"),
+            *("RateLimit", "RateLimit-Policy", "Retry-After"),
+        ],
+    }
+    rate_limit = ratelimit.layer(
+        app.fast_path,
+        settings,
+        lookup=lambda prefix: key_repository.by_prefix(db.fast, prefix),
+        # The 429 is sent in front of the CORS layer, so it gets the CORS fields itself.
+        refusal=CORSMiddleware(send_refusal, **cors) if settings.cors_origins else None,
+    )
+    app.front = rate_limit or app.fast_path
+    if rate_limit is not None:
+        ratelimit_openapi.document(app)
     app.add_middleware(
         BodySizeLimit,
         default=settings.max_body_bytes,
@@ -84,17 +118,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
-        app.add_middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-            allow_headers=[
-                "Authorization",
-                "X-API-Key",
-                "Content-Type",
-                "If-Match",
-                "If-None-Match",
-            ],
-            expose_headers=["ETag", "Link", "Location", "Last-Modified", "X-Request-ID"],
-        )
+        app.add_middleware(CORSMiddleware, **cors)
     return app
