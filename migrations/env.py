@@ -7,12 +7,19 @@ from sqlalchemy import Connection
 
 from app.core.db import make_engine
 from app.core.schema import metadata
+from app.search.index import SEARCH_TABLE_PREFIX
 
 config = context.config
 
 
+def _include_name(name: str | None, type_: str, parents: object) -> bool:
+    # The search index is made by raw DDL per dialect (FTS5 / tsvector), not from the models.
+    return not (type_ == "table" and name is not None and name.startswith(SEARCH_TABLE_PREFIX))
+
+
 def _run(connection: Connection) -> None:
     context.configure(
+        include_name=_include_name,
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",

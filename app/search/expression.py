@@ -1,0 +1,75 @@
+"""A parsed query as an FTS5 MATCH expression or a PostgreSQL tsquery (pure).
+
+Both say the same thing: every term's bigram phrase in the searched groups, none of the
+excluded ones; the word phrases only add to the score."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from app.search.fields import GROUPS, WEIGHTS, WORD_BOOST, WORD_GROUPS, Group
+from app.search.query import Query, Term
+from app.search.segment import Phrase
+
+# FTS5 columns: one bigram column per group, then one word column per word group.
+FTS_COLUMNS = (*GROUPS, *(f"{g}_w" for g in WORD_GROUPS))
+BM25_WEIGHTS = (*(WEIGHTS[g] for g in GROUPS), *(WEIGHTS[g] * WORD_BOOST for g in WORD_GROUPS))
+# tsvector weight labels: PostgreSQL has four, so body and comments share D.
+LABELS: dict[Group, str] = {"qa": "A", "title": "B", "summary": "C", "body": "D", "comments": "D"}
+# ts_rank_cd's weights, in its {D, C, B, A} order, in proportion to ``WEIGHTS``.
+TS_WEIGHTS = (
+    "{"
+    + ", ".join(str(WEIGHTS[g] / WEIGHTS["qa"]) for g in ("body", "summary", "title", "qa"))
+    + "}"
+)
+
+
+def _fts_phrase(tokens: tuple[str, ...], prefix: bool) -> str:
+    return '"' + " ".join(tokens) + '"' + (" *" if prefix else "")
+
+
+def _fts_term(term: Term, groups: Collection[Group]) -> str:
+    cols = " ".join(g for g in GROUPS if g in groups)
+    grams = f"{{{cols}}} : {_fts_phrase(term.phrase.tokens, term.phrase.prefix)}"
+    word_cols = " ".join(f"{g}_w" for g in WORD_GROUPS if g in groups)
+    if not word_cols or not term.words:
+        return f"({grams})"
+    # A word match is always a bigram match too (see ``words``), so the OR adds score only.
+    return f"({grams} OR {{{word_cols}}} : {_fts_phrase(term.words, False)})"
+
+
+def fts(query: Query, groups: Collection[Group]) -> str:
+    expr = "(" + " AND ".join(_fts_term(t, groups) for t in query.terms) + ")"
+    for term in query.excluded:
+        expr += f" NOT ({{{' '.join(g for g in GROUPS if g in groups)}}} : "
+        expr += f"{_fts_phrase(term.phrase.tokens, term.phrase.prefix)})"
+    return expr
+
+
+def _labels(groups: Collection[Group]) -> str:
+    return "".join(sorted({LABELS[g] for g in groups}))
+
+
+def _ts_phrase(phrase: Phrase, labels: str) -> str:
+    last = len(phrase.tokens) - 1
+    parts = [
+        f"'{tok}':{'*' if phrase.prefix and i == last else ''}{labels}"
+        for i, tok in enumerate(phrase.tokens)
+    ]
+    return "(" + " <-> ".join(parts) + ")"
+
+
+def tsquery(query: Query, groups: Collection[Group]) -> str:
+    labels = _labels(groups)
+    expr = " & ".join(_ts_phrase(t.phrase, labels) for t in query.terms)
+    for term in query.excluded:
+        expr += f" & !{_ts_phrase(term.phrase, labels)}"
+    return expr
+
+
+def word_tsqueries(query: Query, groups: Collection[Group]) -> list[str]:
+    """Each term's word phrase, in the word groups searched (terms without words left out)."""
+    labels = _labels([g for g in WORD_GROUPS if g in groups])
+    if not labels:
+        return []
+    return [_ts_phrase(Phrase(t.words, False), labels) for t in query.terms if t.words]

@@ -1,0 +1,224 @@
+"""SQL of the search index: writes and the two queries (ranked, newest first), per dialect."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+from app.search.expression import BM25_WEIGHTS, FTS_COLUMNS, TS_WEIGHTS
+from app.search.index import Entry
+from app.search.segment import SEPARATOR
+
+_COLS = ", ".join(FTS_COLUMNS)
+_MARKS = ", ".join(f":c{i}" for i in range(len(FTS_COLUMNS)))
+_FTS_INSERT = text(f"INSERT INTO search_fts (rowid, {_COLS}) VALUES (:k, {_MARKS})")
+_FTS_DELETE = text(
+    f"INSERT INTO search_fts (search_fts, rowid, {_COLS}) VALUES ('delete', :k, {_MARKS})"
+)
+_DOC_INSERT = text("INSERT INTO search_docs (article_id, sort_key) VALUES (:id, :k)")
+
+
+def _vector(params: Sequence[tuple[str, str]]) -> str:
+    # The separator after each group keeps phrases from running on into the next group,
+    # as they cannot across FTS5 columns.
+    return " || ".join(
+        f"setweight(to_tsvector('simple', :{name} || ' {SEPARATOR}'), '{label}')"
+        for name, label in params
+    )
+
+
+_PG_INSERT = text(
+    "INSERT INTO search_docs (article_id, sort_key, tsv, wsv) VALUES (:id, :k, "
+    + _vector([("c0", "A"), ("c1", "B"), ("c2", "C"), ("c3", "D"), ("c4", "D")])
+    + ", "
+    + _vector([("c5", "A"), ("c6", "B"), ("c7", "C"), ("c8", "D"), ("c9", "D")])
+    + ")"
+)
+
+
+def _conn(session: Session) -> Connection:
+    return session.connection()
+
+
+def _is_pg(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _params(e: Entry) -> dict[str, Any]:
+    params: dict[str, Any] = {"id": e.article_id, "k": e.sort_key}
+    for i, value in enumerate((*e.grams, *e.words)):
+        params[f"c{i}"] = value
+    return params
+
+
+def insert(session: Session, entries: Sequence[Entry]) -> None:
+    if not entries:
+        return
+    conn = _conn(session)
+    rows = [_params(e) for e in entries]
+    if _is_pg(conn):
+        conn.execute(_PG_INSERT, rows)
+        return
+    conn.execute(_DOC_INSERT, rows)
+    conn.execute(_FTS_INSERT, rows)
+
+
+def indexed_key(session: Session, article_id: int) -> int | None:
+    key: int | None = (
+        _conn(session)
+        .execute(
+            text("SELECT sort_key FROM search_docs WHERE article_id = :id"), {"id": article_id}
+        )
+        .scalar_one_or_none()
+    )
+    return key
+
+
+def remove(session: Session, entry: Entry) -> None:
+    """Drop an article from the index; ``entry`` must be what was indexed (FTS5 contentless
+    tables delete by resupplying the indexed text)."""
+    conn = _conn(session)
+    params = _params(entry)
+    if not _is_pg(conn):
+        conn.execute(_FTS_DELETE, params)
+    conn.execute(text("DELETE FROM search_docs WHERE article_id = :id"), params)
+
+
+def clear(session: Session) -> None:
+    conn = _conn(session)
+    if not _is_pg(conn):
+        conn.execute(text("DELETE FROM search_fts"))
+    conn.execute(text("DELETE FROM search_docs"))
+
+
+def count(session: Session) -> int:
+    n: int = _conn(session).execute(text("SELECT count(*) FROM search_docs")).scalar_one()
+    return n
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    keywords: tuple[str, ...] = ()
+    host: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    article_id: int
+    sort_key: int
+    score: float | None
+
+
+def _filters(f: Filters, column: str, params: dict[str, Any]) -> str:
+    sql = ""
+    for i, name in enumerate(f.keywords):
+        params[f"kw{i}"] = name
+        sql += (
+            f" AND {column} IN (SELECT d.sort_key FROM search_docs d"
+            " JOIN article_keywords l ON l.article_id = d.article_id"
+            f" JOIN keywords w ON w.id = l.keyword_id WHERE w.name = :kw{i})"
+        )
+    if f.host is not None:
+        params["host"] = f.host
+        sql += (
+            f" AND {column} IN (SELECT d.sort_key FROM search_docs d"
+            " JOIN article_hosts l ON l.article_id = d.article_id"
+            " JOIN hosts h ON h.id = l.host_id WHERE h.name = :host)"
+        )
+    return sql
+
+
+def _with_ids(conn: Connection, rows: list[tuple[int, float | None]]) -> list[Hit]:
+    """SQLite: the article ids of FTS5 rowids (sort keys)."""
+    if not rows:
+        return []
+    keys = ", ".join(str(int(k)) for k, _ in rows)
+    ids: dict[int, int] = dict(
+        conn.execute(
+            text(f"SELECT sort_key, article_id FROM search_docs WHERE sort_key IN ({keys})")
+        ).all()
+    )
+    return [Hit(ids[k], k, s) for k, s in rows if k in ids]
+
+
+def newest(
+    session: Session,
+    *,
+    fts: str,
+    tsquery: str,
+    filters: Filters,
+    before: int | None,
+    limit: int,
+) -> list[Hit]:
+    conn = _conn(session)
+    params: dict[str, Any] = {"limit": limit, "before": before}
+    after = "" if before is None else " AND {col} < :before"
+    if _is_pg(conn):
+        params["q"] = tsquery
+        sql = (
+            "SELECT article_id, sort_key FROM search_docs"
+            " WHERE tsv @@ to_tsquery('simple', :q)"
+            + after.format(col="sort_key")
+            + _filters(filters, "sort_key", params)
+            + " ORDER BY sort_key DESC LIMIT :limit"
+        )
+        return [Hit(a, k, None) for a, k in conn.execute(text(sql), params)]
+    params["q"] = fts
+    sql = (
+        "SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
+        + after.format(col="rowid")
+        + _filters(filters, "rowid", params)
+        + " ORDER BY rowid DESC LIMIT :limit"
+    )
+    return _with_ids(conn, [(k, None) for (k,) in conn.execute(text(sql), params)])
+
+
+def ranked(
+    session: Session,
+    *,
+    fts: str,
+    tsquery: str,
+    word_tsqueries: Sequence[str],
+    filters: Filters,
+    after: tuple[float, int] | None,
+    limit: int,
+) -> list[Hit]:
+    """Hits by score (higher first), then newest first; ``after`` is the last (score, key)."""
+    conn = _conn(session)
+    params: dict[str, Any] = {"limit": limit}
+    keyset = ""
+    if after is not None:
+        params["s"], params["k"] = after
+        keyset = " WHERE score < :s OR (score = :s AND sort_key < :k)"
+    if _is_pg(conn):
+        params["q"] = tsquery
+        # ts_rank_cd with normalisation 1|32 lies in [0, 1): each term that matches as a word
+        # adds a whole tier, so word matches rank above boundary-crossing ones.
+        score = f"ts_rank_cd('{TS_WEIGHTS}', tsv, to_tsquery('simple', :q), 33)::float8"
+        for i, wq in enumerate(word_tsqueries):
+            params[f"wq{i}"] = wq
+            score += (
+                f" + (wsv @@ to_tsquery('simple', :wq{i}))::int"
+                f" + ts_rank_cd('{TS_WEIGHTS}', wsv, to_tsquery('simple', :wq{i}), 33)::float8"
+            )
+        inner = (
+            f"SELECT article_id, sort_key, {score} AS score FROM search_docs"
+            " WHERE tsv @@ to_tsquery('simple', :q)" + _filters(filters, "sort_key", params)
+        )
+        sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
+        return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
+    params["q"] = fts
+    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    inner = (
+        f"SELECT rowid AS sort_key, -bm25(search_fts, {weights}) AS score FROM search_fts"
+        " WHERE search_fts MATCH :q" + _filters(filters, "rowid", params)
+    )
+    sql = (
+        f"SELECT sort_key, score FROM ({inner}){keyset}"
+        " ORDER BY score DESC, sort_key DESC LIMIT :limit"
+    )
+    return _with_ids(conn, [(k, s) for k, s in conn.execute(text(sql), params)])

@@ -1,0 +1,119 @@
+"""Where in an article a query matches best, and a plain-text snippet with match offsets.
+
+Pure functions over the stored document, so both databases give the same snippet. Offsets
+count Unicode code points of the snippet as returned (original text, not normalised)."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.search.fields import WEIGHTS, Group, Piece, pieces
+from app.search.query import Term
+from app.search.segment import RUN
+
+BEFORE = 30
+WIDTH = 120
+ELLIPSIS = "…"
+_JOINERS = frozenset("\u3099\u309a\uff9e\uff9f")
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    field: str
+    position: int | None
+    text: str
+    highlights: list[tuple[int, int]]
+
+    @property
+    def html(self) -> str:
+        out, at = [], 0
+        for start, end in self.highlights:
+            out.append(html.escape(self.text[at:start]))
+            out.append(f"<mark>{html.escape(self.text[start:end])}</mark>")
+            at = end
+        out.append(html.escape(self.text[at:]))
+        return "".join(out)
+
+
+def _normalised(text: str) -> tuple[str, list[int], list[int]]:
+    """NFKC + lower case of ``text`` with, for each output character, the span of the input it
+    came from (a base character and the marks NFKC folds into it form one span)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i, n = 0, len(text)
+    while i < n:
+        j = i + 1
+        while j < n and (text[j] in _JOINERS or unicodedata.combining(text[j])):
+            j += 1
+        folded = unicodedata.normalize("NFKC", text[i:j]).lower()
+        out.append(folded)
+        starts.extend([i] * len(folded))
+        ends.extend([j] * len(folded))
+        i = j
+    return "".join(out), starts, ends
+
+
+def pattern(terms: Iterable[Term]) -> re.Pattern[str]:
+    """A regex finding any term in normalised text: its runs in order, any separators between."""
+    alternatives = []
+    for term in terms:
+        runs = RUN.findall(term.text)
+        alternatives.append(r"[\W_]+".join(re.escape(r) for r in runs))
+    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)))
+
+
+def _matches(text: str, terms: tuple[Term, ...]) -> tuple[int, list[tuple[int, int]]]:
+    """How many distinct terms occur in normalised ``text``, and every match span."""
+    spans: list[tuple[int, int]] = []
+    distinct = 0
+    for term in terms:
+        found = [m.span() for m in pattern([term]).finditer(text)]
+        if found:
+            distinct += 1
+            spans.extend(found)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return distinct, merged
+
+
+def best(doc: Mapping[str, Any], terms: tuple[Term, ...], groups: Collection[Group]) -> Snippet:
+    """The snippet of the piece with the most distinct terms, then the heaviest field."""
+    choice: tuple[int, float, Piece, str, list[int], list[int], list[tuple[int, int]]] | None
+    choice = None
+    for piece in pieces(doc):
+        if piece.group not in groups:
+            continue
+        norm, starts, ends = _normalised(piece.text)
+        distinct, spans = _matches(norm, terms)
+        if choice is None or (distinct, WEIGHTS[piece.group]) > choice[:2]:
+            choice = (distinct, WEIGHTS[piece.group], piece, norm, starts, ends, spans)
+    if choice is None:
+        raise ValueError("the document has no searchable text in these groups")
+    _, _, piece, _, starts, ends, spans = choice
+    original = [(starts[s], ends[e - 1]) for s, e in spans]
+    return cut(piece, original)
+
+
+def cut(piece: Piece, spans: list[tuple[int, int]]) -> Snippet:
+    text = piece.text
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - BEFORE, len(text) - WIDTH))
+    end = min(len(text), start + WIDTH)
+    lead = ELLIPSIS if start > 0 else ""
+    tail = ELLIPSIS if end < len(text) else ""
+    shift = len(lead) - start
+    highlights = [
+        (max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start
+    ]
+    return Snippet(piece.field, piece.position, lead + text[start:end] + tail, highlights)
