@@ -99,11 +99,16 @@ def document(data: ArticleIn, server: ServerFields) -> ArticleOut:
     )
 
 
+def canonical_url(base_url: str, slug: str) -> str:
+    """The article's permanent address (slugs never change once made)."""
+    return f"{base_url}/v1/articles/{slug}"
+
+
 def summary(doc: ArticleOut, *, base_url: str) -> ArticleSummary:
     return ArticleSummary(
         id=doc.id,
         slug=doc.slug,
-        url=f"{base_url}/v1/articles/{doc.slug}",
+        url=canonical_url(base_url, doc.slug),
         title=doc.title,
         subtitle=doc.subtitle,
         keywords=doc.keywords,

@@ -1,0 +1,1 @@
+"""Syndication: feeds and the standard representations of an article."""
