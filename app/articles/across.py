@@ -10,12 +10,15 @@ from datetime import date, datetime
 from typing import Any
 
 import orjson
+from anyio import to_thread
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.articles import across_repository as sql
 from app.articles.pagecache import PageCache
 from app.articles.reader import ArticleReader
 from app.auth.principal import Principal
 from app.core import pagination
+from app.core.db import unit_of_work
 from app.core.fastdb import as_json, as_utc, timestamp_param
 from app.core.http import etag_for
 
@@ -59,11 +62,6 @@ def _newest_params(
     return params
 
 
-def _like(q: str) -> str:
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 async def cached(
     reader: ArticleReader,
     cache: PageCache[Any] | None,
@@ -79,10 +77,24 @@ async def cached(
     return page
 
 
-async def questions(
-    reader: ArticleReader, *, keyword: str | None, q: str | None, limit: int, cursor: str | None
+async def searched_questions(
+    sessions: sessionmaker[Session], *, keyword: str | None, q: str, limit: int, cursor: str | None
 ) -> Page:
-    query = pagination.query_fingerprint(route="questions", keyword=keyword, q=q)
+    """``/questions?q=``: matching is the search engine's (see ``app.search.questions``)."""
+    from app.search.questions import questions as search_questions
+
+    def run() -> tuple[list[dict[str, Any]], str | None]:
+        with unit_of_work(sessions) as session:
+            return search_questions(session, q=q, keyword=keyword, limit=limit, cursor=cursor)
+
+    items, next_cursor = await to_thread.run_sync(run)
+    return _page(items, next_cursor)
+
+
+async def questions(
+    reader: ArticleReader, *, keyword: str | None, limit: int, cursor: str | None
+) -> Page:
+    query = pagination.query_fingerprint(route="questions", keyword=keyword, q=None)
     params: dict[str, Any] = {"status": STATUS, "limit": limit + 1}
     params |= _newest_params(_key(cursor, query, 3), ("position",), reader)
     if keyword is not None:
@@ -90,8 +102,6 @@ async def questions(
         if keyword_id is None:
             return _page([], None)
         params["keyword"] = keyword_id
-    if q:
-        params["q"] = _like(q)
     rows = await sql.questions(reader.db, params)
     more, rows = len(rows) > limit, rows[:limit]
     items = [

@@ -33,7 +33,7 @@ def _after_newest(t: str, tail: tuple[str, ...]) -> str:
     )
 
 
-def questions_sql(*, keyword: bool, q: bool, after: bool) -> str:
+def questions_sql(*, keyword: bool, after: bool) -> str:
     # With a keyword, walk that keyword's articles (newest first) and their sections;
     # otherwise walk every section newest first.
     t = "k" if keyword else "s"
@@ -45,11 +45,6 @@ def questions_sql(*, keyword: bool, q: bool, after: bool) -> str:
     where = [f"{t}.status = :status"]
     if keyword:
         where.append("k.keyword_id = :keyword")
-    if q:
-        where.append(
-            "(lower(s.question) LIKE :q ESCAPE '\\' OR lower(s.answer) LIKE :q ESCAPE '\\'"
-            " OR lower(s.heading) LIKE :q ESCAPE '\\')"
-        )
     if after:
         where.append(_after_newest(t, ("s.position",)))
     return (
@@ -112,7 +107,7 @@ def labels_sql(count: int) -> str:
 
 
 async def questions(db: FastDB, params: dict[str, Any]) -> list[Row]:
-    sql = questions_sql(keyword="keyword" in params, q="q" in params, after="k_at" in params)
+    sql = questions_sql(keyword="keyword" in params, after="k_at" in params)
     return await db.all(sql, params)
 
 

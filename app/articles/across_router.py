@@ -71,7 +71,12 @@ async def list_questions(
     q: Annotated[
         str | None,
         Query(
-            min_length=1, max_length=200, description="Substring of question, answer or heading."
+            min_length=1,
+            max_length=200,
+            description=(
+                "Search the headings, questions and answers (the syntax of `/search`: every "
+                "term must match in one Q&A heading)."
+            ),
         ),
     ] = None,
     limit: Limit = 20,
@@ -82,7 +87,13 @@ async def list_questions(
         state.articles,
         state.pages,
         f"questions|{keyword}|{q}|{limit}|{cursor}",
-        lambda: across.questions(state.articles, keyword=keyword, q=q, limit=limit, cursor=cursor),
+        lambda: (
+            across.searched_questions(
+                state.db.reads, keyword=keyword, q=q, limit=limit, cursor=cursor
+            )
+            if q
+            else across.questions(state.articles, keyword=keyword, limit=limit, cursor=cursor)
+        ),
     )
     return _respond(request, principal, page)
 

@@ -59,10 +59,10 @@ def _article_queries() -> Iterator[tuple[str, str]]:
 
 
 def _across_queries() -> Iterator[tuple[str, str]]:
-    for keyword, q, after in itertools.product((False, True), repeat=3):
+    for keyword, after in itertools.product((False, True), repeat=2):
         yield (
-            f"questions k={keyword} q={q} after={after}",
-            across.questions_sql(keyword=keyword, q=q, after=after),
+            f"questions k={keyword} after={after}",
+            across.questions_sql(keyword=keyword, after=after),
         )
     for host, publisher, published_after, after in itertools.product((False, True), repeat=4):
         yield (
