@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Annotated
 
 import typer
@@ -24,6 +25,8 @@ cli.add_typer(db_cli, name="db")
 cli.command("import")(import_command)
 cli.command("export")(export_command)
 cli.add_typer(keys_cli, name="keys")
+search_cli = typer.Typer(help="The full-text search index.", no_args_is_help=True)
+cli.add_typer(search_cli, name="search")
 out = Console()
 err = Console(stderr=True)
 
@@ -49,6 +52,7 @@ def serve(
     import uvicorn
 
     from app.articles import service
+    from app.search import service as search
     from app.seed import load_samples
 
     settings = load_settings(host=host, port=port, workers=workers)
@@ -72,6 +76,9 @@ def serve(
         rerendered = service.rerender_stale(session, base_url=settings.base_url.rstrip("/"))
         if rerendered:
             out.print(f"re-rendered {rerendered} stored articles")
+        indexed = search.ensure_indexed(session)
+        if indexed:
+            out.print(f"indexed {indexed} published articles for search")
     engine.dispose()
     # Worker processes build their app from the environment, so pass the choices on there.
     os.environ.update(
@@ -91,6 +98,20 @@ def serve(
         access_log=False,
         log_level=settings.log_level.lower(),
     )
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the search index from the stored articles (after an upgrade of the segmenter)."""
+    from app.search import service as search
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url, pool_size=1)
+    started = time.perf_counter()
+    with unit_of_work(make_sessionmaker(engine, write=True)) as session:
+        done = search.reindex(session)
+    engine.dispose()
+    out.print(f"indexed {done} published articles in {time.perf_counter() - started:.1f} s")
 
 
 @db_cli.command("upgrade")
@@ -126,9 +147,13 @@ def db_current() -> None:
 def keys_create(
     name: Annotated[str, typer.Option(help="Who or what the key is for.")],
     scope: Annotated[
-        list[str], typer.Option(help="A scope: read, drafts, write or admin (repeatable).")
+        list[str],
+        typer.Option(help="A scope: read, drafts, write, syndicate or admin (repeatable)."),
     ],
-    profile: Annotated[str, typer.Option(help="`full`, or `summary` for summary-only.")] = "full",
+    profile: Annotated[
+        str,
+        typer.Option(help="`full`, or `summary` for summary-only (read, drafts, syndicate)."),
+    ] = "full",
 ) -> None:
     """Issue a key and print its secret (shown only this once)."""
     from app.auth import service
@@ -139,7 +164,7 @@ def keys_create(
         data = KeyIn.model_validate({"name": name, "scopes": scope, "profile": profile})
     except ValidationError as exc:
         for e in exc.errors():
-            err.print(f"[red]invalid {'.'.join(map(str, e['loc']))}[/red]: {e['msg']}")
+            err.print(f"[red]invalid {'.'.join(map(str, e['loc'])) or 'key'}[/red]: {e['msg']}")
         raise typer.Exit(2) from None
     engine = make_engine(settings.database_url, pool_size=1)
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:

@@ -91,7 +91,8 @@ def remove(session: Session, entry: Entry) -> None:
 def clear(session: Session) -> None:
     conn = _conn(session)
     if not _is_pg(conn):
-        conn.execute(text("DELETE FROM search_fts"))
+        # A contentless FTS5 table cannot DELETE rows; 'delete-all' empties it.
+        conn.execute(text("INSERT INTO search_fts (search_fts) VALUES ('delete-all')"))
     conn.execute(text("DELETE FROM search_docs"))
 
 

@@ -126,3 +126,11 @@ def reindex(session: Session) -> int:
 
 def indexed_count(session: Session) -> int:
     return repository.count(session)
+
+
+def ensure_indexed(session: Session) -> int:
+    """Rebuild the index when it does not hold every published article (a database that was
+    upgraded to the search migration, say); returns how many were indexed (0: nothing to do)."""
+    if indexed_count(session) == articles.published_count(session):
+        return 0
+    return reindex(session)

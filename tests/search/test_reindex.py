@@ -1,0 +1,58 @@
+"""Rebuilding the index: `kiji search reindex` and the check `kiji serve` runs at start."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.core.config import Settings
+from app.core.db import make_engine, make_sessionmaker, unit_of_work
+from app.search import repository, service
+from tests.builders import Keys, article
+
+
+def _hits(client: TestClient, q: str) -> int:
+    return len(client.get("/v1/search", params={"q": q}).json()["items"])
+
+
+def _wipe(url: str) -> None:
+    engine = make_engine(url, pool_size=1)
+    with unit_of_work(make_sessionmaker(engine, write=True)) as session:
+        repository.clear(session)
+    engine.dispose()
+
+
+def test_reindex_rebuilds_a_lost_index(
+    client: TestClient, keys: Keys, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for i in range(3):
+        doc = article(slug=f"r{i}", title=f"再索引の記事{i}")
+        assert client.post("/v1/articles", json=doc, headers=keys.write).status_code == 201
+    draft = article(slug="d", title="再索引の下書き", status="draft")
+    assert client.post("/v1/articles", json=draft, headers=keys.write).status_code == 201
+    assert _hits(client, "再索引") == 3
+    _wipe(settings.database_url)
+    assert _hits(client, "再索引") == 0
+    monkeypatch.setenv("KIJI_DATABASE_URL", settings.database_url)
+    result = CliRunner().invoke(cli, ["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "indexed 3 published articles" in result.output
+    assert _hits(client, "再索引") == 3
+    # Reindexing twice gives the same index (the old entries are removed first).
+    assert CliRunner().invoke(cli, ["search", "reindex"]).exit_code == 0
+    assert _hits(client, "再索引") == 3
+
+
+def test_ensure_indexed_only_rebuilds_when_articles_are_missing(
+    client: TestClient, keys: Keys, settings: Settings
+) -> None:
+    assert client.post("/v1/articles", json=article(), headers=keys.write).status_code == 201
+    engine = make_engine(settings.database_url, pool_size=1)
+    with unit_of_work(make_sessionmaker(engine, write=True)) as session:
+        assert service.ensure_indexed(session) == 0
+        repository.clear(session)
+        assert service.ensure_indexed(session) == 1
+        assert service.indexed_count(session) == 1
+    engine.dispose()
