@@ -210,7 +210,8 @@ class Change(Base):
     """One row per create, update and delete: the changes feed and its tombstones."""
 
     __tablename__ = "changes"
-    __table_args__ = (Index("ix_changes_article_id", "article_id"),)
+    # An article's changes in order: the feed asks whether a change is its article's latest.
+    __table_args__ = (Index("ix_changes_article_id_seq", "article_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(String(8))
@@ -218,6 +219,8 @@ class Change(Base):
     slug: Mapped[str] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The article's status as of this change (for a delete: as it was deleted).
+    status: Mapped[str] = mapped_column(String(16))
 
 
 class StoreState(Base):

@@ -136,7 +136,14 @@ def create_many(
     repository.record_changes(
         session,
         [
-            {"kind": "create", "article_id": i, "slug": n.slug, "version": 1, "at": now}
+            {
+                "kind": "create",
+                "article_id": i,
+                "slug": n.slug,
+                "version": 1,
+                "at": now,
+                "status": n.data.status,
+            }
             for i, n in zip(ids, new, strict=True)
         ],
     )
@@ -220,6 +227,7 @@ def apply(
                 "slug": current.slug,
                 "version": version,
                 "at": now,
+                "status": data.status,
             }
         ],
     )
@@ -265,6 +273,7 @@ def delete(session: Session, *, slug: str, if_match: str | None) -> None:
                 "slug": current.slug,
                 "version": current.version + 1,
                 "at": _now(),
+                "status": current.status,
             }
         ],
     )

@@ -52,3 +52,4 @@ def requires(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
 Reader = Annotated[Principal, Depends(requires("read"))]
 Writer = Annotated[Principal, Depends(requires("write"))]
 Admin = Annotated[Principal, Depends(requires("admin"))]
+Syndicator = Annotated[Principal, Depends(requires("syndicate"))]

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from app.auth.principal import Profile, Scope
+from app.auth.principal import SUMMARY_SCOPES, Profile, Scope
 
 
 class KeyIn(BaseModel):
@@ -15,7 +15,22 @@ class KeyIn(BaseModel):
 
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=5)]
-    profile: Profile = "full"
+    profile: Profile = Field(
+        "full",
+        description="`summary`: every article comes back as its summary projection, never "
+        "full text; such a key may hold only `read`, `drafts` and `syndicate`.",
+    )
+
+    @model_validator(mode="after")
+    def _summary_keys_only_read(self) -> KeyIn:
+        if self.profile == "summary":
+            writing = sorted(set(self.scopes) - SUMMARY_SCOPES)
+            if writing:
+                raise ValueError(
+                    f"a summary-only key cannot hold {', '.join(writing)}: "
+                    "writes answer with the full document"
+                )
+        return self
 
 
 class KeyOut(BaseModel):

@@ -46,4 +46,5 @@ async def authenticate(db: FastDB, secret: str) -> Principal:
     if row is None or not keys.verify(secret, row[2]):
         raise Unauthorized("the API key is not valid")
     key_id, name, _hash, scopes, profile = row
-    return Principal(key_id, name, expand(scopes), cast(Profile, profile))
+    kind = cast(Profile, profile)
+    return Principal(key_id, name, expand(scopes, kind), kind)
