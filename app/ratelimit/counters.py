@@ -1,23 +1,23 @@
-"""Counting requests against a limit: in this process's memory, or in Redis for all processes.
+"""Counting requests against a quota: in this process's memory, or in Redis for all processes.
 
-Both use the sliding window counter of the ``limits`` package: O(1) memory and work per
-caller (two counters a window, the previous one weighted by how much of it still overlaps
-the sliding window), where a moving window keeps one entry per request."""
+Both use the sliding window counter of the ``limits`` package: two counters per caller (this
+fixed window and the one before, weighted by how much of it the sliding window still
+covers), so O(1) memory and work per caller, where a moving window keeps one entry per
+request. The storages are called directly, with keys made once per policy, because the
+strategy objects build the key again and read the window again for each figure they give."""
 
 from __future__ import annotations
 
 import logging
 import time
 from dataclasses import dataclass
+from math import floor, inf
 from typing import Any, Protocol
 
 import redis.asyncio
-from limits import RateLimitItem
 from limits.aio.storage import RedisStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter as AsyncSlidingWindow
 from limits.errors import StorageError
 from limits.storage import MemoryStorage
-from limits.strategies import SlidingWindowCounterRateLimiter as SlidingWindow
 
 log = logging.getLogger("kiji.ratelimit")
 
@@ -29,8 +29,28 @@ class Verdict:
     reset_in: float  # seconds until more quota comes back
 
 
+# As the storages' ``get_sliding_window`` gives it: (previous count, seconds until the previous
+# window stops counting, current count, seconds until the current one expires).
+Window = tuple[int, float, int, float]
+
+
+def verdict(allowed: bool, quota: int, window_s: int, window: Window) -> Verdict:
+    """What is left and when more comes, by the formulas of ``limits``'
+    ``SlidingWindowCounterRateLimiter.get_window_stats``."""
+    previous, previous_expires_in, current, current_expires_in = window
+    weighted = previous * previous_expires_in / window_s + current
+    remaining = max(0, quota - floor(weighted))
+    if not (previous or current):
+        return Verdict(allowed, remaining, 0.0)
+    # The weighted previous count drops by one every window_s / previous seconds; the current
+    # count starts to weigh less when its window ends.
+    previous_reset = previous_expires_in % (window_s / previous) if previous else inf
+    current_reset = current_expires_in % window_s if current else inf
+    return Verdict(allowed, remaining, min(previous_reset, current_reset))
+
+
 class Counter(Protocol):
-    async def hit(self, item: RateLimitItem, *identifiers: str) -> Verdict: ...
+    async def hit(self, key: str, quota: int, window_s: int) -> Verdict: ...
 
     async def close(self) -> None: ...
 
@@ -38,20 +58,26 @@ class Counter(Protocol):
 class MemoryCounter:
     """Counts in this process only: each server process (``KIJI_WORKERS``) has its own.
 
-    The synchronous storage is used: it does no I/O, so a hit costs a few dict operations,
-    where the asynchronous one schedules a task to sweep every key on each hit."""
+    The synchronous storage is used: it does no I/O, so nothing is awaited, where the
+    asynchronous one schedules a task to sweep every key on each hit."""
 
     def __init__(self) -> None:
         self._storage = MemoryStorage()
-        self._limiter = SlidingWindow(self._storage)
 
-    def hit_now(self, item: RateLimitItem, *identifiers: str) -> Verdict:
-        allowed = self._limiter.hit(item, *identifiers)
-        stats = self._limiter.get_window_stats(item, *identifiers)
-        return Verdict(allowed, stats.remaining, stats.reset_time - time.time())
+    def hit_now(self, key: str, quota: int, window_s: int) -> Verdict:
+        # Nothing else runs between these two calls (no await), so the window read before
+        # the hit plus the hit itself is the window after it.
+        before = self._storage.get_sliding_window(key, window_s)
+        allowed = self._storage.acquire_sliding_window_entry(key, quota, window_s)
+        previous, previous_expires_in, current, current_expires_in = before
+        if allowed:
+            current += 1
+        return verdict(
+            allowed, quota, window_s, (previous, previous_expires_in, current, current_expires_in)
+        )
 
-    async def hit(self, item: RateLimitItem, *identifiers: str) -> Verdict:
-        return self.hit_now(item, *identifiers)
+    async def hit(self, key: str, quota: int, window_s: int) -> Verdict:
+        return self.hit_now(key, quota, window_s)
 
     async def close(self) -> None:
         self._storage.timer.cancel()
@@ -59,7 +85,7 @@ class MemoryCounter:
 
 class RedisCounter:
     """Counts in Redis, so every process and machine given the same URL and prefix shares
-    one count per caller.
+    one count per caller (two round trips a request: the hit, then the window it left).
 
     When Redis fails (down, or slower than ``timeout``), requests are neither refused for it
     nor let through unlimited: this process counts in its own memory instead, logs one
@@ -79,14 +105,13 @@ class RedisCounter:
         )
         # The pool is ours so that shutdown can close its connections.
         options: dict[str, Any] = {"connection_pool": self._pool}
-        storage = RedisStorage(
+        self._storage = RedisStorage(
             f"async+{url}",
             implementation="redispy",
             key_prefix=prefix,
             wrap_exceptions=True,
             **options,
         )
-        self._limiter = AsyncSlidingWindow(storage)
         self._fallback = MemoryCounter()
         self._retry_in = retry_in
         self._down_until = 0.0
@@ -96,12 +121,13 @@ class RedisCounter:
     def down(self) -> bool:
         return self._down
 
-    async def hit(self, item: RateLimitItem, *identifiers: str) -> Verdict:
+    async def hit(self, key: str, quota: int, window_s: int) -> Verdict:
         now = time.monotonic()
         if now >= self._down_until:
             try:
-                allowed = await self._limiter.hit(item, *identifiers)
-                stats = await self._limiter.get_window_stats(item, *identifiers)
+                allowed = await self._storage.acquire_sliding_window_entry(key, quota, window_s)
+                # Read after the hit: it includes the hits of every other process.
+                window = await self._storage.get_sliding_window(key, window_s)
             except StorageError as exc:
                 if not self._down:
                     log.warning(
@@ -116,8 +142,8 @@ class RedisCounter:
                 if self._down:
                     log.warning("Redis for rate limits answers again: counts are shared")
                     self._down = False
-                return Verdict(allowed, stats.remaining, stats.reset_time - time.time())
-        return self._fallback.hit_now(item, *identifiers)
+                return verdict(allowed, quota, window_s, window)
+        return self._fallback.hit_now(key, quota, window_s)
 
     async def close(self) -> None:
         await self._pool.aclose()

@@ -42,7 +42,7 @@ class RateLimit:
         if policy is None:
             await self.app(scope, receive, send)
             return
-        verdict = await self.counter.hit(policy.item, policy.name, caller.partition)
+        verdict = await self.counter.hit(policy.key(caller.partition), policy.quota, policy.window)
         added = [
             (fields.POLICY, policy.field),
             (fields.LIMIT, fields.limit_field(policy.label, verdict.remaining, verdict.reset_in)),

@@ -31,29 +31,35 @@ def parse_limit(text: str) -> RateLimitItem | None:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """A named quota; ``label`` (its name as a String) and ``field`` (its ``RateLimit-Policy``
-    value) are made once, not per request."""
+    """``quota`` requests per ``window`` seconds, under a name. What each request needs of it
+    is made once: ``label`` (the name as a String), ``field`` (the ``RateLimit-Policy``
+    value) and the start of its counters' keys."""
 
     name: str
-    item: RateLimitItem
+    quota: int
+    window: int
     label: str
     field: bytes
+    key_base: str
 
-    @property
-    def quota(self) -> int:
-        return self.item.amount
-
-    @property
-    def window(self) -> int:
-        return self.item.get_expiry()
+    def key(self, partition: str) -> str:
+        # The quota and window are part of the key: a changed limit starts a fresh count.
+        return self.key_base + partition
 
 
 def policy(name: str, text: str) -> Policy | None:
     item = parse_limit(text)
     if item is None:
         return None
-    label = sf_string(name)
-    return Policy(name, item, label, policy_field(label, item.amount, item.get_expiry()))
+    quota, window, label = item.amount, item.get_expiry(), sf_string(name)
+    return Policy(
+        name,
+        quota,
+        window,
+        label,
+        policy_field(label, quota, window),
+        f"{name}/{quota}/{window}/",
+    )
 
 
 # A key's scopes imply one another (``expand``); the widest one with a policy names it.

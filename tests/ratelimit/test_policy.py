@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.ratelimit.policy import Policies, parse_limit
+from app.ratelimit.policy import Policies, parse_limit, policy
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,18 @@ def test_a_named_key_gets_its_own_policy() -> None:
     assert partner is not None
     assert partner.field == b'"key";q=6000;w=60'
     assert POLICIES.for_key("quiet", ["admin"]) is None
+
+
+def test_a_changed_limit_counts_afresh() -> None:
+    keys = {
+        p.key("ip:192.0.2.1") if p else None
+        for p in (
+            policy("read", "600/minute"),
+            policy("read", "60/minute"),
+            policy("key", "600/minute"),
+        )
+    }
+    assert len(keys) == 3
 
 
 def test_all_off_means_no_layer_at_all() -> None:

@@ -19,7 +19,6 @@ import httpx
 import pytest
 
 from app.ratelimit.counters import RedisCounter
-from app.ratelimit.policy import parse_limit
 from tests.ratelimit.conftest import MakeClient, redis_answers
 
 
@@ -84,26 +83,24 @@ def test_while_redis_is_away_each_process_counts_alone(
     """Neither open nor closed: limits still hold, per process, and one warning says so."""
     port = _free_port()
     url = f"redis://127.0.0.1:{port}/0"
-    item = parse_limit("3/day")
-    assert item is not None
     caplog.set_level(logging.WARNING, logger="kiji.ratelimit")
 
     async def scenario() -> None:
         counter = RedisCounter(url, prefix="kiji-test", timeout=0.5, retry_in=0.3)
         try:
-            away = [await counter.hit(item, "t", "ip:a") for _ in range(4)]
+            away = [await counter.hit("t/ip:a", 3, 86400) for _ in range(4)]
             assert [v.allowed for v in away] == [True, True, True, False]
             assert [v.remaining for v in away] == [2, 1, 0, 0]
             assert counter.down
             with _private_redis(redis_server, port):
                 await asyncio.sleep(0.35)
-                back = await counter.hit(item, "t", "ip:a")
+                back = await counter.hit("t/ip:a", 3, 86400)
                 assert not counter.down
                 assert (back.allowed, back.remaining) == (True, 2)  # Redis's own count
                 other = RedisCounter(url, prefix="kiji-test")
-                assert (await other.hit(item, "t", "ip:a")).remaining == 1
+                assert (await other.hit("t/ip:a", 3, 86400)).remaining == 1
                 await other.close()
-            gone = await counter.hit(item, "t", "ip:b")
+            gone = await counter.hit("t/ip:b", 3, 86400)
             assert counter.down
             assert gone.allowed
         finally:
