@@ -6,6 +6,7 @@ from app.articles.across_router import router as across
 from app.articles.router import router as articles
 from app.auth.router import router as keys
 from app.syndication.changes_router import router as changes
+from app.syndication.router import router as feeds
 from app.textformat.router import router as imports
 
 v1 = APIRouter(prefix="/v1")
@@ -14,3 +15,4 @@ v1.include_router(across)
 v1.include_router(keys)
 v1.include_router(imports)
 v1.include_router(changes)
+v1.include_router(feeds)

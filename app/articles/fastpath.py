@@ -81,8 +81,10 @@ class ArticleFastPath:
                 return None
             if name == b"origin" and self.defer_cross_origin:
                 return None
-            # Text formats are negotiated by the documented route.
-            if name == b"accept" and (b"text/" in value or not any(t in value for t in _JSON_OK)):
+            # Text, HTML, JSON-LD and ninjs are negotiated by the documented route.
+            if name == b"accept" and (
+                b"text/" in value or b"+json" in value or not any(t in value for t in _JSON_OK)
+            ):
                 return None
             if name == b"if-none-match":
                 inm = value.decode("latin-1")

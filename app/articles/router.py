@@ -26,6 +26,8 @@ from app.core.errors import NotAcceptable
 from app.core.http import NO_STORE
 from app.core.openapi import problems
 from app.core.params import json_body, only
+from app.syndication import service as syndication
+from app.syndication.ninjs import PROFILE_LINK
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -53,11 +55,15 @@ def _written(result: service.WriteResult, status: int) -> Response:
     return Response(result.document, status, headers, "application/json")
 
 
-Format = Literal["json", "text", "markdown"]
+Format = Literal["json", "text", "markdown", "html", "jsonld", "ninjs"]
 MEDIA: dict[str, str] = {
     "json": "application/json",
     "text": "text/plain; charset=utf-8",
     "markdown": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "jsonld": "application/ld+json",
+    # ninjs has no registered media type: JSON with the ninjs schema as its profile.
+    "ninjs": "application/json",
 }
 _BY_MEDIA: dict[str, Format] = {
     "application/json": "json",
@@ -66,6 +72,9 @@ _BY_MEDIA: dict[str, Format] = {
     "text/plain": "text",
     "text/markdown": "markdown",
     "text/*": "text",
+    "text/html": "html",
+    "application/ld+json": "jsonld",
+    "application/ninjs+json": "ninjs",
 }
 
 
@@ -90,7 +99,8 @@ def negotiate(format: Format | None, accept: str | None) -> Format:
             ranked.append((-q, i, _BY_MEDIA[media.strip().lower()]))
     if not ranked:
         raise NotAcceptable(
-            "this article can be served as application/json, text/plain or text/markdown"
+            "this article can be served as application/json, text/plain, text/markdown,"
+            " text/html, application/ld+json or application/ninjs+json (IPTC ninjs 3.1)"
         )
     return min(ranked)[2]
 
@@ -201,6 +211,8 @@ def create_article(
             "content": {
                 "text/plain": {"schema": {"type": "string"}},
                 "text/markdown": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+                "application/ld+json": {"schema": {"type": "object"}},
             },
         },
     },
@@ -209,6 +221,7 @@ def create_article(
 async def get_article(
     slug: SlugPath,
     state: State,
+    request: Request,
     principal: Reader,
     format: Annotated[
         Format | None,
@@ -217,13 +230,25 @@ async def get_article(
     accept: Annotated[str | None, Header()] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
-    """The article: JSON document, editorial text template or Markdown (summary-only keys get
-    the summary projection, and no full-text formats)."""
+    """The article: JSON document, editorial text template, Markdown, HTML page, schema.org
+    JSON-LD or IPTC ninjs 3.1 (`format=ninjs`, or `Accept: application/ninjs+json`; served as
+    JSON with a `profile` link). Summary-only keys get the summary projection: no text or
+    Markdown export, and HTML, JSON-LD and ninjs made from the projection."""
     chosen = negotiate(format, accept)
     if chosen == "json":
         stored = await reads.visible_document(state.articles, principal, slug)
         return _respond(deliver_stored(stored, principal, if_none_match))
-    part = await reads.as_template(state.articles, principal, slug, chosen)
+    if chosen == "text" or chosen == "markdown":
+        part = await reads.as_template(state.articles, principal, slug, chosen)
+    else:
+        part = await syndication.represent(
+            state.articles,
+            principal,
+            slug,
+            chosen,
+            base_url=state.base_url(request),
+            cache=state.pages,
+        )
     d = deliver(
         body=part.body,
         etag=part.etag,
@@ -232,6 +257,8 @@ async def get_article(
         if_none_match=if_none_match,
         media_type=MEDIA[chosen],
     )
+    if chosen == "ninjs":
+        d.headers["link"] = PROFILE_LINK
     return _respond(d)
 
 
