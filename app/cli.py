@@ -15,6 +15,7 @@ from app.core import migrate
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.importcli import export_command, import_command
+from app.mirror import mirror_command
 
 cli = typer.Typer(
     help="Kiji: a structured-content API for Japanese news articles.", no_args_is_help=True
@@ -24,6 +25,7 @@ keys_cli = typer.Typer(help="API keys.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.command("import")(import_command)
 cli.command("export")(export_command)
+cli.command("mirror")(mirror_command)
 cli.add_typer(keys_cli, name="keys")
 search_cli = typer.Typer(help="The full-text search index.", no_args_is_help=True)
 cli.add_typer(search_cli, name="search")
