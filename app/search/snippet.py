@@ -10,11 +10,12 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.search.fields import WEIGHTS, Group, Piece, pieces
 from app.search.query import Term
-from app.search.segment import RUN
+from app.search.segment import RUN, normalise
 
 BEFORE = 30
 WIDTH = 120
@@ -59,13 +60,15 @@ def _normalised(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
+@lru_cache(maxsize=1024)
+def _term_pattern(text: str) -> re.Pattern[str]:
+    return re.compile(r"[\W_]+".join(re.escape(r) for r in RUN.findall(text)))
+
+
 def pattern(terms: Iterable[Term]) -> re.Pattern[str]:
     """A regex finding any term in normalised text: its runs in order, any separators between."""
-    alternatives = []
-    for term in terms:
-        runs = RUN.findall(term.text)
-        alternatives.append(r"[\W_]+".join(re.escape(r) for r in runs))
-    return re.compile("|".join(sorted(alternatives, key=len, reverse=True)))
+    alternatives = sorted((_term_pattern(t.text).pattern for t in terms), key=len, reverse=True)
+    return re.compile("|".join(alternatives))
 
 
 def _matches(text: str, terms: tuple[Term, ...]) -> tuple[int, list[tuple[int, int]]]:
@@ -73,7 +76,7 @@ def _matches(text: str, terms: tuple[Term, ...]) -> tuple[int, list[tuple[int, i
     spans: list[tuple[int, int]] = []
     distinct = 0
     for term in terms:
-        found = [m.span() for m in pattern([term]).finditer(text)]
+        found = [m.span() for m in _term_pattern(term.text).finditer(text)]
         if found:
             distinct += 1
             spans.extend(found)
@@ -89,20 +92,28 @@ def _matches(text: str, terms: tuple[Term, ...]) -> tuple[int, list[tuple[int, i
 
 def best(doc: Mapping[str, Any], terms: tuple[Term, ...], groups: Collection[Group]) -> Snippet:
     """The snippet of the piece with the most distinct terms, then the heaviest field."""
-    choice: tuple[int, float, Piece, str, list[int], list[int], list[tuple[int, int]]] | None
-    choice = None
+    by_group: dict[Group, list[Piece]] = {}
     for piece in pieces(doc):
-        if piece.group not in groups:
-            continue
-        norm, starts, ends = _normalised(piece.text)
-        distinct, spans = _matches(norm, terms)
-        if choice is None or (distinct, WEIGHTS[piece.group]) > choice[:2]:
-            choice = (distinct, WEIGHTS[piece.group], piece, norm, starts, ends, spans)
-    if choice is None:
+        if piece.group in groups:
+            by_group.setdefault(piece.group, []).append(piece)
+    if not by_group:
         raise ValueError("the document has no searchable text in these groups")
-    _, _, piece, _, starts, ends, spans = choice
-    original = [(starts[s], ends[e - 1]) for s, e in spans]
-    return cut(piece, original)
+    chosen, most = next(iter(by_group.values()))[0], 0
+    for group in sorted(by_group, key=WEIGHTS.__getitem__, reverse=True):
+        # One look at the whole group first: most groups of a hit hold no term at all.
+        in_group, _ = _matches(normalise("\n".join(p.text for p in by_group[group])), terms)
+        if in_group <= most:
+            continue
+        for piece in by_group[group]:
+            distinct, _ = _matches(normalise(piece.text), terms)
+            if distinct > most:
+                chosen, most = piece, distinct
+        if most == len(terms):
+            break
+    # Offsets in the original text need the character map, made for the chosen piece only.
+    norm, starts, ends = _normalised(chosen.text)
+    _, spans = _matches(norm, terms)
+    return cut(chosen, [(starts[s], ends[e - 1]) for s, e in spans])
 
 
 def cut(piece: Piece, spans: list[tuple[int, int]]) -> Snippet:
