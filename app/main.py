@@ -33,6 +33,9 @@ its bullet summaries and its source citations.
 Errors are `application/problem+json` (RFC 9457). Reads send strong `ETag`s and honour
 `If-None-Match`; writes honour `If-Match`. Lists page with opaque cursors (`next_cursor` and
 `Link: rel="next"`). Keys go in `Authorization: Bearer <key>` or `X-API-Key`.
+
+Every response carries `RateLimit-Policy` and `RateLimit` (draft-ietf-httpapi-ratelimit-headers-10):
+per key, or per client address without one; past the quota, 429 with `Retry-After`.
 """
 
 

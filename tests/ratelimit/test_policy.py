@@ -93,6 +93,7 @@ def test_all_off_means_no_layer_at_all() -> None:
         ("KIJI_RATE_LIMITS", '{"partner-x": "many"}'),
         ("KIJI_RATE_LIMITS", "not json"),
         ("KIJI_REDIS_URL", "http://127.0.0.1:6379"),
+        ("KIJI_REDIS_URL", "unix:///run/redis.sock"),
     ],
 )
 def test_a_bad_rate_limit_setting_stops_serve_naming_it(
