@@ -44,6 +44,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/serve_bench.py
 	$(PY) bench/list_bench.py
 	$(PY) bench/import_bench.py
+	$(PY) bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
