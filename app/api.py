@@ -5,6 +5,7 @@ from fastapi import APIRouter
 from app.articles.across_router import router as across
 from app.articles.router import router as articles
 from app.auth.router import router as keys
+from app.search.router import router as search
 from app.syndication.changes_router import router as changes
 from app.syndication.router import router as feeds
 from app.textformat.router import router as imports
@@ -12,6 +13,7 @@ from app.textformat.router import router as imports
 v1 = APIRouter(prefix="/v1")
 v1.include_router(articles)
 v1.include_router(across)
+v1.include_router(search)
 v1.include_router(keys)
 v1.include_router(imports)
 v1.include_router(changes)

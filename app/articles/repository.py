@@ -407,3 +407,38 @@ def has_articles(session: Session) -> bool:
 def bump_version(session: Session) -> None:
     """Mark the store as changed (see ``StoreState``)."""
     _conn(session).execute(update(STATE).where(STATE.c.id == 1).values(version=STATE.c.version + 1))
+
+
+def documents(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+    """Slug and stored document of each article in ``ids`` that exists."""
+    if not ids:
+        return {}
+    rows = _conn(session).execute(
+        select(RENDERS.c.article_id, ARTICLES.c.slug, RENDERS.c.document)
+        .join(ARTICLES, ARTICLES.c.id == RENDERS.c.article_id)
+        .where(RENDERS.c.article_id.in_(list(ids)))
+    )
+    return {article_id: (slug, document) for article_id, slug, document in rows}
+
+
+def published_documents(
+    session: Session, *, after_id: int, limit: int
+) -> list[tuple[int, datetime, bytes]]:
+    """Published articles by id, from ``after_id`` on: id, listing time, stored document."""
+    rows = _conn(session).execute(
+        select(ARTICLES.c.id, ARTICLES.c.listed_at, RENDERS.c.document)
+        .join(RENDERS, RENDERS.c.article_id == ARTICLES.c.id)
+        .where(ARTICLES.c.status == "published", ARTICLES.c.id > after_id)
+        .order_by(ARTICLES.c.id)
+        .limit(limit)
+    )
+    return [(i, listed_at, document) for i, listed_at, document in rows]
+
+
+def published_count(session: Session) -> int:
+    n: int = (
+        _conn(session)
+        .execute(select(func.count()).select_from(ARTICLES).where(ARTICLES.c.status == "published"))
+        .scalar_one()
+    )
+    return n

@@ -19,6 +19,7 @@ from app.articles.schemas import ArticleIn, ArticleOut
 from app.core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from app.core.http import match
 from app.core.validation import body_errors
+from app.search import indexing as search_index
 
 WriteStatus = Literal["created", "updated", "unchanged"]
 _SLUG_ATTEMPTS = 5
@@ -133,6 +134,10 @@ def create_many(
         renders.append((article_id, rendered))
         results.append(_result("created", server, rendered))
     repository.insert_renders(session, renders)
+    search_index.add(
+        session,
+        [(i, n.published_at or now, n.data.model_dump()) for i, n in zip(ids, new, strict=True)],
+    )
     repository.record_changes(
         session,
         [
@@ -209,6 +214,7 @@ def apply(
         version=version,
         now=now,
     )
+    search_index.drop(session, current.id, current.document)
     repository.delete_children(session, current.id)
     repository.insert_children(
         session, [repository.Children(current.id, data, published_at or current.created_at, now)]
@@ -218,6 +224,7 @@ def apply(
     )
     rendered = render.render(data, server, base_url=base_url)
     repository.update_render(session, current.id, rendered)
+    search_index.add(session, [(current.id, published_at or current.created_at, data.model_dump())])
     repository.record_changes(
         session,
         [
@@ -263,6 +270,7 @@ def patch(
 def delete(session: Session, *, slug: str, if_match: str | None) -> None:
     current = _require(session, slug, if_match)
     repository.bump_version(session)
+    search_index.drop(session, current.id, current.document)
     repository.delete_article(session, current.id)
     repository.record_changes(
         session,
@@ -295,3 +303,17 @@ def rerender_stale(session: Session, *, base_url: str, batch: int = 500) -> int:
             repository.update_render(session, article_id, fresh)
         done += len(rows)
     return done
+
+
+def documents(session: Session, ids: list[int]) -> dict[int, tuple[str, bytes]]:
+    """Slug and stored document (JSON) of each existing article in ``ids``."""
+    return repository.documents(session, ids)
+
+
+def published_documents(session: Session, after_id: int) -> list[tuple[int, datetime, bytes]]:
+    """The next published articles after ``after_id``: id, listing time, stored document."""
+    return repository.published_documents(session, after_id=after_id, limit=500)
+
+
+def published_count(session: Session) -> int:
+    return repository.published_count(session)
