@@ -111,5 +111,5 @@ class Callers:
         row = await self._lookup(prefix) if prefix else None
         if row is None or not hmac.compare_digest(digest, row[2]):
             return None
-        key_id, name, _hash, scopes, _profile = row
-        return Caller(f"key:{key_id}", self.policies.for_key(name, scopes))
+        key_id, name, _hash, scopes, profile = row
+        return Caller(f"key:{key_id}", self.policies.for_key(name, scopes, profile))

@@ -95,10 +95,12 @@ class Policies:
             for p in (self.anonymous, *self.by_scope.values(), *self.by_key_name.values())
         )
 
-    def for_key(self, name: str, scopes: Iterable[str]) -> Policy | None:
+    def for_key(self, name: str, scopes: Iterable[str], profile: str = "full") -> Policy | None:
+        """The named key's own policy, else its widest scope's; a scope without a policy of
+        its own (``syndicate``) counts under the ones it implies (``read``)."""
         if name in self.by_key_name:
             return self.by_key_name[name]
-        held = expand(list(scopes))
+        held = expand(list(scopes), "summary" if profile == "summary" else "full")
         widest = next((s for s in _WIDEST_FIRST if s in held and s in self.by_scope), None)
         # A key without a known scope can do no more than an anonymous caller.
         return self.by_scope[widest] if widest else self.anonymous

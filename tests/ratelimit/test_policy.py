@@ -52,12 +52,19 @@ POLICIES = Policies.from_limits(
         (["read", "drafts"], '"drafts";q=700;w=60'),
         (["admin"], '"admin";q=900;w=60'),
         (["write"], None),  # the widest scope's policy, even when it is off
+        (["syndicate"], '"read";q=600;w=60'),  # no policy of its own: the scope it implies
         (["unknown-scope"], '"anonymous";q=60;w=60'),
     ],
 )
 def test_a_key_gets_its_widest_scope_policy(scopes: list[str], expected: str | None) -> None:
     chosen = POLICIES.for_key("someone", scopes)
     assert (chosen.field.decode() if chosen else None) == expected
+
+
+def test_a_summary_key_counts_under_the_scopes_it_may_use() -> None:
+    chosen = POLICIES.for_key("legacy", ["admin"], "summary")
+    assert chosen is not None
+    assert chosen.name == "drafts"
 
 
 def test_a_named_key_gets_its_own_policy() -> None:

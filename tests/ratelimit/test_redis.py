@@ -44,7 +44,9 @@ def test_apps_sharing_redis_share_the_count(
     shared = {"redis_url": redis_url, "rate_limit_prefix": redis_prefix}
     first = make_client(rate_limit_anonymous="4/day", **shared)
     second = make_client(rate_limit_anonymous="4/day", **shared)
-    alone = make_client(rate_limit_anonymous="4/day", redis_url=redis_url)  # another prefix
+    alone = make_client(
+        rate_limit_anonymous="4/day", redis_url=redis_url, rate_limit_prefix=f"{redis_prefix}-2"
+    )
     answers = [c.get("/v1/articles") for c in (first, second, first, second, first)]
     assert [r.status_code for r in answers] == [200, 200, 200, 200, 429]
     assert [r.headers["ratelimit"].split(";")[1] for r in answers] == [
