@@ -23,13 +23,14 @@ from app.core.fastdb import FastDB, as_utc
 # later one, further on in the feed, carries the newer state) and, for keys that may not see
 # drafts, only when it left the article published. "Latest" is asked of ``article_id``
 # rather than the article's version: SQLite may give a deleted article's id to a new one.
+# The render is looked up by key for each row of the page: joined instead, PostgreSQL hashed
+# the whole render table for every page.
 _PAGE = """
-SELECT c.seq, c.kind, c.slug, c.version, c.at, c.status, r.{column}
+SELECT c.seq, c.kind, c.slug, c.version, c.at, c.status,
+  CASE WHEN c.kind <> 'delete'{published_render}
+    AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.article_id = c.article_id AND n.seq > c.seq)
+  THEN (SELECT r.{column} FROM article_renders r WHERE r.article_id = c.article_id) END
 FROM changes c
-LEFT JOIN article_renders r
-  ON r.article_id = c.article_id
-  AND c.kind <> 'delete'{published_render}
-  AND NOT EXISTS (SELECT 1 FROM changes n WHERE n.article_id = c.article_id AND n.seq > c.seq)
 WHERE c.seq > :after{published_rows}
 ORDER BY c.seq
 LIMIT :limit
@@ -44,7 +45,7 @@ _PUBLISHED_ROWS = """
 _QUERIES = {
     (drafts, summary): _PAGE.format(
         column="summary" if summary else "document",
-        published_render="" if drafts else "\n  AND c.status = 'published'",
+        published_render="" if drafts else " AND c.status = 'published'",
         published_rows="" if drafts else _PUBLISHED_ROWS,
     )
     for drafts in (False, True)
