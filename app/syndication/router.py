@@ -38,25 +38,33 @@ Cursor = Annotated[str | None, Query(description="From the previous page's next 
 IfNoneMatch = Annotated[str | None, Header(description="Revalidate: 304 when it matches.")]
 
 
-async def _feed(
-    kind: service.FeedKind,
-    request: Request,
-    state: State,
-    principal: Syndicator,
-    *,
-    keyword: list[str] | None,
-    host: str | None,
-    limit: int,
-    cursor: str | None,
-    if_none_match: str | None,
-    media_type: str,
-) -> Response:
-    query = service.FeedQuery(
+# async: a plain def dependency would cost a thread-pool hop.
+async def _feed_query(
+    keyword: Keyword = None,
+    host: Host = None,
+    limit: Limit = service.DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> service.FeedQuery:
+    return service.FeedQuery(
         keywords=tuple(keyword or ()),
         host=host.lower() if host else None,
         limit=limit,
         cursor=cursor,
     )
+
+
+FeedQuery = Annotated[service.FeedQuery, Depends(_feed_query)]
+
+
+async def _feed(
+    kind: service.FeedKind,
+    request: Request,
+    state: State,
+    principal: Syndicator,
+    query: service.FeedQuery,
+    if_none_match: str | None,
+    media_type: str,
+) -> Response:
     page = await service.feed_page(
         state.articles,
         principal,
@@ -91,25 +99,11 @@ async def json_feed(
     request: Request,
     state: State,
     principal: Syndicator,
-    keyword: Keyword = None,
-    host: Host = None,
-    limit: Limit = service.DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    query: FeedQuery,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """JSON Feed 1.1 of published article summaries, newest first; `next_url` pages on."""
-    return await _feed(
-        "json",
-        request,
-        state,
-        principal,
-        keyword=keyword,
-        host=host,
-        limit=limit,
-        cursor=cursor,
-        if_none_match=if_none_match,
-        media_type=jsonfeed.MEDIA_TYPE,
-    )
+    return await _feed("json", request, state, principal, query, if_none_match, jsonfeed.MEDIA_TYPE)
 
 
 @router.get(
@@ -128,22 +122,8 @@ async def atom_feed(
     request: Request,
     state: State,
     principal: Syndicator,
-    keyword: Keyword = None,
-    host: Host = None,
-    limit: Limit = service.DEFAULT_LIMIT,
-    cursor: Cursor = None,
+    query: FeedQuery,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The same summaries as an Atom feed (RFC 4287), newest first."""
-    return await _feed(
-        "atom",
-        request,
-        state,
-        principal,
-        keyword=keyword,
-        host=host,
-        limit=limit,
-        cursor=cursor,
-        if_none_match=if_none_match,
-        media_type=ATOM_TYPE,
-    )
+    return await _feed("atom", request, state, principal, query, if_none_match, ATOM_TYPE)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from app.articles.schemas import SummaryCitation
 
 
 class FeedAuthor(BaseModel):
     name: str
-
-
-class FeedCitation(BaseModel):
-    position: int = Field(description="Position of the section the citation belongs to.")
-    citation_position: int = Field(description="1-based position within its section.")
-    publisher: str
-    url: str
-    host: str
-    published_on: date | None
-    summary: list[str]
 
 
 class KijiExtension(BaseModel):
@@ -28,7 +20,7 @@ class KijiExtension(BaseModel):
     slug: str
     version: int
     subtitle: str
-    citations: list[FeedCitation]
+    citations: list[SummaryCitation]
 
 
 class FeedItem(BaseModel):
