@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,7 @@ from sqlalchemy import select
 
 from app.articles.models import ArticleRender
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
+from app.search import indexing as search_index
 from app.textformat import service, worker
 from app.textformat.service import ImportResult
 
@@ -166,6 +168,8 @@ def import_command(
         disable=not err.is_terminal,
     )
     engine = make_engine(settings.database_url, pool_size=1)
+    started = time.perf_counter()
+    indexed_before = search_index.SPENT.seconds
     try:
         with progress, unit_of_work(make_sessionmaker(engine, write=True)) as session:
             task = progress.add_task("import", total=total, rate=0.0)
@@ -198,6 +202,15 @@ def import_command(
     for status in ("created", "updated", "unchanged", "skipped", "invalid"):
         table.add_row(status, str(counts[status]))
     out.print(table)
+    seconds = time.perf_counter() - started
+    done = sum(counts.values())
+    indexing = search_index.SPENT.seconds - indexed_before
+    # The search index share is reported apart: it is most of the cost of a bulk import.
+    out.print(
+        f"{done} inputs in {seconds:.1f} s ({done / seconds if seconds else 0:.0f}/s), "
+        f"of which search indexing {indexing:.1f} s",
+        highlight=False,
+    )
     if counts["invalid"]:
         note = "nothing was stored" if atomic else "the valid inputs were stored"
         err.print(f"{counts['invalid']} invalid input(s); {note}")

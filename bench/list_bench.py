@@ -241,7 +241,7 @@ def _summary_page(filters: reads.ListFilters) -> Fetch:
 
 
 async def _questions(reader: ArticleReader, cursor: str | None) -> bytes:
-    page = await across.questions(reader, keyword=None, q=None, limit=PAGE, cursor=cursor)
+    page = await across.questions(reader, keyword=None, limit=PAGE, cursor=cursor)
     return page.body
 
 

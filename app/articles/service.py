@@ -136,7 +136,7 @@ def create_many(
     repository.insert_renders(session, renders)
     search_index.add(
         session,
-        [(i, n.published_at or now, n.data.model_dump()) for i, n in zip(ids, new, strict=True)],
+        [(i, n.published_at or now, n.data) for i, n in zip(ids, new, strict=True)],
     )
     repository.record_changes(
         session,
@@ -224,7 +224,7 @@ def apply(
     )
     rendered = render.render(data, server, base_url=base_url)
     repository.update_render(session, current.id, rendered)
-    search_index.add(session, [(current.id, published_at or current.created_at, data.model_dump())])
+    search_index.add(session, [(current.id, published_at or current.created_at, data)])
     repository.record_changes(
         session,
         [
