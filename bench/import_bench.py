@@ -41,6 +41,7 @@ from app.articles.schemas import ArticleIn
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.importcli import CHUNK
 from app.textformat import export, parse
+from app.search import indexing as search_index
 from app.textformat import service as import_service
 
 BENCH = Path(__file__).resolve().parent
@@ -297,7 +298,9 @@ class Run:
     atomic: bool
     jobs: str  # the --jobs given, or "default" (the CLI's own choice)
     seconds: float
-    rate: float
+    rate: float  # articles per second, search indexing included
+    index_s: float  # of the seconds, spent writing the search index (the CLI reports it)
+    store_rate: float  # parse + validate + store: the rate without the search indexing
     rss_mb: float  # peak of the summed RSS of kiji and the processes it starts (sampled)
     pss_mb: float  # the same with PSS: shared pages counted once
     main_rss_mb: float  # peak RSS (VmHWM) of the kiji process itself
@@ -549,6 +552,8 @@ def timed_import(
         _parse_time_v(time_report.read_text()) if use_time else (float("nan"), float("nan"))
     )
     others = busy - (user_s + system_s) - postgres_s - own
+    indexing = re.search(r"of which search indexing ([0-9.]+) s", logged)
+    index_s = float(indexing[1]) if indexing else 0.0
     match = re.search(r"created\s*\W\s*(\d+)", logged)
     created = int(match[1]) if match else -1
     stored = count_articles(target)
@@ -564,6 +569,8 @@ def timed_import(
         jobs="default" if jobs is None else str(jobs),
         seconds=round(seconds, 2),
         rate=round(count / seconds, 1),
+        index_s=round(index_s, 2),
+        store_rate=round(count / (seconds - index_s), 1),
         rss_mb=round(memory.tree_peak_mb, 1),
         pss_mb=round(memory.tree_pss_peak_mb, 1),
         main_rss_mb=round(memory.main_peak_mb, 1),
@@ -584,7 +591,8 @@ def timed_import(
 
 
 def judge(run: Run) -> None:
-    run.checks["rate"] = run.rate >= TARGET_RATE[run.backend]
+    # The targets are for parse + validate + store; search indexing is measured apart.
+    run.checks["rate"] = run.store_rate >= TARGET_RATE[run.backend]
     if run.count >= RSS_TARGET_AT:
         run.checks["rss"] = run.rss_mb <= TARGET_RSS_MB
 
@@ -625,7 +633,8 @@ class Split:
     validate_us: float
     romanise_us: float
     prepare_us: float  # service.prepare in the second pass: the three parts as the CLI runs them
-    store_us: float
+    store_us: float  # without the search index writes (index_us)
+    index_us: float
     total_us: float
 
 
@@ -665,6 +674,7 @@ def measure_split(target: Target, paths: list[Path]) -> Split:
     _clear_romanise_cache()
     engine = make_engine(target.url, pool_size=1)
     t_store = t_prepare = 0.0
+    indexed_before = search_index.SPENT.seconds
     try:
         with unit_of_work(make_sessionmaker(engine, write=True)) as session:
             started = clock()
@@ -689,6 +699,7 @@ def measure_split(target: Target, paths: list[Path]) -> Split:
     finally:
         engine.dispose()
     n = len(paths)
+    t_index = search_index.SPENT.seconds - indexed_before
     return Split(
         backend=target.backend,
         files=n,
@@ -696,7 +707,8 @@ def measure_split(target: Target, paths: list[Path]) -> Split:
         validate_us=round(t_validate / n * 1e6, 1),
         romanise_us=round(t_romanise / n * 1e6, 1),
         prepare_us=round(t_prepare / n * 1e6, 1),
-        store_us=round(t_store / n * 1e6, 1),
+        store_us=round((t_store - t_index) / n * 1e6, 1),
+        index_us=round(t_index / n * 1e6, 1),
         total_us=round(total / n * 1e6, 1),
     )
 
@@ -717,7 +729,8 @@ def _verdict(ok: bool | None) -> str:
 
 def print_table(runs: list[Run]) -> None:
     header = (
-        f"{'database':<11}{'N':>8} {'mode':<13}{'seconds':>8}{'art/s':>7}"
+        f"{'database':<11}{'N':>8} {'mode':<13}{'seconds':>8}{'art/s':>7}{'index s':>8}"
+        f"{'excl.':>7}"
         f"{'CPU s':>12}{'RSS MB':>8}{'PSS MB':>8}{'kiji MB':>8}{'workers':>9}{'other':>7}  "
         f"{'rate':<5}{'RSS':<4}"
     )
@@ -729,6 +742,7 @@ def print_table(runs: list[Run]) -> None:
         workers = f"{r.workers}x{r.worker_rss_mb:.0f}" if r.workers else "-"
         print(
             f"{r.backend:<11}{r.count:>8,} {r.mode:<13}{r.seconds:>8.1f}{r.rate:>7,.0f}"
+            f"{r.index_s:>8.1f}{r.store_rate:>7,.0f}"
             f"{cpu:>12}{r.rss_mb:>8.0f}{r.pss_mb:>8.0f}{r.main_rss_mb:>8.0f}{workers:>9}"
             f"{r.other_cores:>7.2f}  "
             f"{_verdict(r.checks.get('rate')):<5}{_verdict(r.checks.get('rss')):<4}"
@@ -740,6 +754,8 @@ def print_table(runs: list[Run]) -> None:
     )
     for note in (
         "mode jN: --jobs N (else the CLI's default)",
+        "art/s: with search indexing; index s: time the CLI spent writing the search index; "
+        "excl.: articles/s without it (parse + validate + store: what the rate target is for)",
         "CPU s: the kiji process / kiji and its workers [/ the PostgreSQL server] (user + system)",
         "RSS MB, PSS MB: largest sum over kiji and every process it starts (RSS sampled every "
         "0.1 s, PSS every 0.5 s)",
@@ -755,19 +771,20 @@ def print_split(splits: list[Split]) -> None:
     print("per-article cost, in-process (microseconds per article)")
     header = (
         f"{'database':<11}{'files':>7}{'read+parse':>12}{'validate':>10}{'romanise':>10}"
-        f"{'prepare':>9}{'store':>9}{'total':>9}"
+        f"{'prepare':>9}{'store':>9}{'index':>9}{'total':>9}"
     )
     print(header)
     print("-" * len(header))
     for s in splits:
         print(
             f"{s.backend:<11}{s.files:>7,}{s.read_parse_us:>12,.0f}{s.validate_us:>10,.0f}"
-            f"{s.romanise_us:>10,.0f}{s.prepare_us:>9,.0f}{s.store_us:>9,.0f}{s.total_us:>9,.0f}"
+            f"{s.romanise_us:>10,.0f}{s.prepare_us:>9,.0f}{s.store_us:>9,.0f}"
+            f"{s.index_us:>9,.0f}{s.total_us:>9,.0f}"
         )
     print(
         "(read+parse, validate, romanise: timed one by one; prepare = service.prepare of the "
         "same files, which does those three,\n and store = service.store + commit, in chunks "
-        "of 500 into an empty database; total = prepare + store in one process;\n romanise "
+        "of 500 into an empty database, less index = the search index writes within it;\n total = prepare + store + index in one process; romanise "
         "starts with a cold phrase cache, as in a fresh process)"
     )
 
