@@ -40,8 +40,8 @@ from app.articles import slugs
 from app.articles.schemas import ArticleIn
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.importcli import CHUNK
-from app.textformat import export, parse
 from app.search import indexing as search_index
+from app.textformat import export, parse
 from app.textformat import service as import_service
 
 BENCH = Path(__file__).resolve().parent
@@ -784,7 +784,8 @@ def print_split(splits: list[Split]) -> None:
     print(
         "(read+parse, validate, romanise: timed one by one; prepare = service.prepare of the "
         "same files, which does those three,\n and store = service.store + commit, in chunks "
-        "of 500 into an empty database, less index = the search index writes within it;\n total = prepare + store + index in one process; romanise "
+        "of 500 into an empty database, less index = the search index writes within it;\n"
+        " total = prepare + store + index in one process; romanise "
         "starts with a cold phrase cache, as in a fresh process)"
     )
 
