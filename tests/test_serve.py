@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from app.seed import sample_texts
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.live import free_port, wait_until_answering
 
 
 def test_serve_migrates_loads_samples_and_answers(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "KIJI_DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'kiji.db'}",
@@ -36,15 +29,7 @@ def test_serve_migrates_loads_samples_and_answers(tmp_path: Path) -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("kiji serve did not become ready in 30 s")
+        wait_until_answering(f"{base}/readyz")
         items = httpx.get(f"{base}/v1/articles").json()["items"]
         assert len(items) == len(sample_texts()) >= 3
         article = httpx.get(f"{base}/v1/articles/{items[0]['slug']}")

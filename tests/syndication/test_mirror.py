@@ -4,15 +4,12 @@ saved cursor, deletions and unpublishing, and summary-only copies."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 from fastapi.testclient import TestClient
@@ -21,18 +18,13 @@ from typer.testing import CliRunner
 from app.cli import cli
 from app.core.config import Settings
 from tests.builders import Keys, article, create, create_key
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.live import free_port, wait_until_answering
 
 
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
     """A Kiji server in its own process on the test database."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "KIJI_DATABASE_URL": settings.database_url,
@@ -49,15 +41,7 @@ def server(settings: Settings) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise AssertionError("the server did not start in 30 s")
+        wait_until_answering(f"{base}/healthz")
         yield base
     finally:
         proc.terminate()
