@@ -16,8 +16,9 @@ and the word columns can raise scores but never add hits.
 from __future__ import annotations
 
 import re
+import threading
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 from app.search.segment import SEPARATOR, normalise
 
@@ -37,10 +38,26 @@ class _Tokenizer(Protocol):
 
 
 @cache
-def _tokenizer() -> _Tokenizer:
-    from sudachipy import Dictionary, SplitMode
+def _dictionary() -> Any:
+    from sudachipy import Dictionary
 
-    tokenizer: _Tokenizer = Dictionary(dict="small").tokenizer(mode=SplitMode.A, fields={"surface"})
+    return Dictionary(dict="small")
+
+
+_local = threading.local()
+_making = threading.Lock()
+
+
+def _tokenizer() -> _Tokenizer:
+    """This thread's tokenizer: a Sudachi tokenizer refuses to be used by two threads at once
+    ("Tokenizer is already in use"), and searches run in a thread pool."""
+    tokenizer: _Tokenizer | None = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import SplitMode
+
+        with _making:
+            tokenizer = _dictionary().tokenizer(mode=SplitMode.A, fields={"surface"})
+        _local.tokenizer = tokenizer
     return tokenizer
 
 

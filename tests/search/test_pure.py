@@ -110,3 +110,13 @@ def test_long_snippets_are_cut_around_the_first_match() -> None:
     [(a, b)] = s.highlights
     assert s.text[a:b] == "<京都>"
     assert "&lt;京都&gt;" in s.html
+
+
+def test_words_can_be_made_by_many_threads_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = "東京都の知事と米国防総省の長官が会談した。" * 50
+    expected = words.words(text)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(words.words, [text] * 64))
+    assert all(r == expected for r in results)
