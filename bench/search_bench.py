@@ -135,9 +135,11 @@ def _pg_url() -> str:
 
 
 def fingerprint() -> str:
-    """Digest of what a built database depends on: the index code, the migrations, the corpus."""
+    """Digest of what a built database depends on: the code that makes index entries, the
+    migrations, the corpus."""
     h = hashlib.sha256()
-    sources = sorted((ROOT / "app" / "search").glob("*.py"))
+    search = ROOT / "app" / "search"
+    sources = [search / f for f in ("segment.py", "words.py", "fields.py", "index.py")]
     sources += sorted((ROOT / "migrations" / "versions").glob("*.py"))
     sources += [ROOT / "tests" / "search" / "corpus.py", Path(template_corpus.__file__)]
     for source in sources:
@@ -145,29 +147,33 @@ def fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def ensure(count: int, sqlite_only: bool, rebuild: bool) -> dict[str, Any]:
+def ensure(count: int, databases: list[str], rebuild: bool) -> dict[str, Any]:
     OUT.mkdir(exist_ok=True)
     meta_path = OUT / f"search-{count}.meta.json"
     meta: dict[str, Any] = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    if meta.get("fingerprint") != fingerprint():
-        meta = {"fingerprint": fingerprint()}
-        rebuild = True
+    current = fingerprint()
     db = OUT / f"search-{count}.db"
     like = OUT / f"search-{count}-like.db"
-    if rebuild or "sqlite" not in meta or not db.exists():
+    if "sqlite" in databases and (
+        rebuild or meta.get("sqlite", {}).get("fingerprint") != current or not db.exists()
+    ):
         for p in (db, like, Path(f"{db}-wal"), Path(f"{db}-shm")):
             p.unlink(missing_ok=True)
         print(f"building {db.name} ...", flush=True)
-        meta["sqlite"] = build(f"sqlite:///{db}", count, like)
+        meta["sqlite"] = build(f"sqlite:///{db}", count, like) | {"fingerprint": current}
         meta_path.write_text(json.dumps(meta))
-    if not sqlite_only and (rebuild or "postgresql" not in meta):
+    if "postgresql" in databases and (
+        rebuild or meta.get("postgresql", {}).get("fingerprint") != current
+    ):
         admin = make_engine(PG_ADMIN, pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)"))
             conn.execute(text(f"CREATE DATABASE {PG_DB}"))
         admin.dispose()
         print(f"building PostgreSQL {PG_DB} ...", flush=True)
-        meta["postgresql"] = build(_pg_url(), count, None)
+        built = build(_pg_url(), count, None)
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        meta["postgresql"] = built | {"fingerprint": current}
         meta_path.write_text(json.dumps(meta))
     return meta
 
@@ -321,7 +327,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument(
+        "--databases", default="sqlite,postgresql", help="sqlite, postgresql or both"
+    )
+    parser.add_argument("--build-only", action="store_true", help="build, do not measure")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
     rev = os.popen("git rev-parse --short HEAD").read().strip()
@@ -330,12 +339,14 @@ def main() -> None:
         f"search_bench {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, code {rev}, "
         f"load {load[0]:.2f}/{load[1]:.2f}, {os.cpu_count()} cores"
     )
-    meta = ensure(args.articles, args.sqlite_only, args.rebuild)
+    databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    meta = ensure(args.articles, databases, args.rebuild)
+    if args.build_only:
+        return
     like = sqlite3.connect(OUT / f"search-{args.articles}-like.db")
     db = OUT / f"search-{args.articles}.db"
-    targets = [("sqlite", f"sqlite:///{db}")]
-    if not args.sqlite_only:
-        targets.append(("postgresql", _pg_url()))
+    targets = [("sqlite", f"sqlite:///{db}"), ("postgresql", _pg_url())]
+    targets = [(name, url) for name, url in targets if name in databases]
     for name, url in targets:
         built = meta[name]
         per = built["index_seconds"] / built["count"] * 1000

@@ -37,11 +37,14 @@ def upgrade() -> None:
         " sort_key INTEGER NOT NULL UNIQUE)"
     )
     # Contentless: the segmented text is three times the size of the article text and is
-    # never read back; deleting a row resupplies it from the stored article.
+    # never read back; deleting a row resupplies it from the stored article. prefix='1'
+    # keeps a doclist per first character, so a one-character query (a prefix query on the
+    # tokens) is one lookup, not a merge of every token it starts (の: 49 -> 0.7 ms at 5,000
+    # articles), for about 60 % more index.
     op.execute(
         "CREATE VIRTUAL TABLE search_fts USING fts5("
         "qa, title, summary, body, comments, qa_w, title_w, summary_w, body_w, comments_w,"
-        " content='', tokenize='unicode61 remove_diacritics 0')"
+        " content='', tokenize='unicode61 remove_diacritics 0', prefix='1')"
     )
 
 
