@@ -160,7 +160,10 @@ def ensure(count: int, databases: list[str], rebuild: bool) -> dict[str, Any]:
         for p in (db, like, Path(f"{db}-wal"), Path(f"{db}-shm")):
             p.unlink(missing_ok=True)
         print(f"building {db.name} ...", flush=True)
-        meta["sqlite"] = build(f"sqlite:///{db}", count, like) | {"fingerprint": current}
+        built = build(f"sqlite:///{db}", count, like)
+        # Re-read: a build of the other database may have finished meanwhile.
+        meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+        meta["sqlite"] = built | {"fingerprint": current}
         meta_path.write_text(json.dumps(meta))
     if "postgresql" in databases and (
         rebuild or meta.get("postgresql", {}).get("fingerprint") != current
