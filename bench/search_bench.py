@@ -14,7 +14,7 @@ Then, for the query set (every class of the issue, >= 40 queries):
 - speed over HTTP against `kiji serve` with one worker: p50/p95 per class for
   `sort=relevance` and `sort=newest`, and the `LIKE` scan's p95 in the same run;
 - index size and the indexing cost per imported article.
-On SQLite, then on PostgreSQL (database `kiji_search_bench`), unless `--sqlite-only`.
+On SQLite, then on PostgreSQL (database `kiji_search_bench`); `--databases` picks.
 
 Run from the repository root: `.venv/bin/python bench/search_bench.py` (see bench/README.md).
 """
@@ -44,7 +44,8 @@ from servers import Server, free_port, get, running
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from app.articles import service  # noqa: E402
 from app.articles.schemas import ArticleIn  # noqa: E402
@@ -313,6 +314,35 @@ def measure(name: str, url: str, like: sqlite3.Connection, runs: int) -> dict[st
     return {"recall": recall, "speed": speed, "precision": prec}
 
 
+def indexing_cost(url: str, sample: int = 2000) -> tuple[float, float]:
+    """Milliseconds per article to make index entries and to write them, on ``sample``
+    articles (the build's own share is measured with whatever else ran beside it)."""
+    from app.search.index import entry
+
+    docs = [ArticleIn.model_validate(d).model_dump() for d in documents(sample, seed=99)]
+    started = time.perf_counter()
+    entries = [entry(d, article_id=10**6 + i, key=10**6 + i) for i, d in enumerate(docs)]
+    make = time.perf_counter() - started
+    if url.startswith("sqlite"):
+        # A fresh database, without foreign key checks: the entries belong to no article.
+        scratch = OUT / "search-cost.db"
+        scratch.unlink(missing_ok=True)
+        upgrade(f"sqlite:///{scratch}")
+        engine = create_engine(f"sqlite:///{scratch}")
+    else:
+        engine = make_engine(url, pool_size=1)
+    with Session(engine) as session:
+        if not url.startswith("sqlite"):
+            session.execute(text("SET LOCAL session_replication_role = replica"))
+        started = time.perf_counter()
+        repository.insert(session, entries)
+        session.flush()
+        write = time.perf_counter() - started
+        session.rollback()
+    engine.dispose()
+    return make / sample * 1000, write / sample * 1000
+
+
 def index_size(url: str) -> float:
     engine = make_engine(url, pool_size=1)
     with engine.connect() as conn:
@@ -353,8 +383,13 @@ def main() -> None:
     for name, url in targets:
         built = meta[name]
         per = built["index_seconds"] / built["count"] * 1000
+        make_ms, write_ms = indexing_cost(url)
         print(
-            f"\n{name}: {built['count']} articles built in {built['seconds']:.0f} s "
+            f"\n{name}: indexing {make_ms + write_ms:.2f} ms per article on a sample "
+            f"({make_ms:.2f} segmenting, {write_ms:.2f} writing)"
+        )
+        print(
+            f"{name}: {built['count']} articles built in {built['seconds']:.0f} s "
             f"({built['count'] / built['seconds']:.0f}/s); indexing {per:.2f} ms per article "
             f"({built['index_seconds'] / built['seconds']:.0%} of the build); "
             f"index {index_size(url):.0f} MiB"
