@@ -51,7 +51,16 @@ _WHITESPACE = re.compile(r"\s")
 _HTTP = re.compile(r"https?://", re.IGNORECASE)
 
 
+# URLs of the usual form, accepted without parsing (imports validate thousands a second);
+# anything else takes the full check below.
+_PLAIN_URL = re.compile(
+    r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?(?:[/?#][^\s]*)?", re.IGNORECASE
+)
+
+
 def _http_url(value: str) -> str:
+    if _PLAIN_URL.fullmatch(value):
+        return value
     if not _HTTP.match(value) or not urlsplit(value).hostname:
         raise ValueError("must be an absolute http or https URL")
     if _WHITESPACE.search(value):
