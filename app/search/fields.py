@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Group = Literal["qa", "title", "summary", "body", "comments"]
 GROUPS: tuple[Group, ...] = ("qa", "title", "summary", "body", "comments")
@@ -35,8 +34,8 @@ WEIGHTS: dict[Group, float] = {
 WORD_BOOST = 50.0
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
+class Piece(NamedTuple):
+    # A tuple, not a dataclass: every search result walks some seventy of them.
     group: Group
     field: str
     position: int | None  # the section's, for section fields

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import orjson
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.articles.delivery import deliver
 from app.auth.dependencies import Reader
-from app.core.deps import ReadSession
+from app.core.db import unit_of_work
+from app.core.deps import State
 from app.core.http import etag_for
 from app.core.openapi import problems
 from app.core.params import only
@@ -26,9 +28,9 @@ router = APIRouter(tags=["search"])
     responses=problems(400, 401, 403),
     dependencies=[Depends(only("q", "in", "keyword", "host", "sort", "limit", "cursor"))],
 )
-def search(
+async def search(
     request: Request,
-    session: ReadSession,
+    state: State,
     principal: Reader,
     q: Annotated[
         str,
@@ -53,20 +55,24 @@ def search(
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
 ) -> Response:
     """Ranked full-text search over published articles, with snippets and match offsets."""
-    page = service.search(
-        session,
-        principal=principal,
-        request=service.Request(
-            q=q,
-            in_=in_,
-            keywords=tuple(keyword or ()),
-            host=host,
-            sort=sort,
-            limit=limit,
-            cursor=cursor,
-        ),
+    wanted = service.Request(
+        q=q,
+        in_=in_,
+        keywords=tuple(keyword or ()),
+        host=host,
+        sort=sort,
+        limit=limit,
+        cursor=cursor,
     )
-    body = orjson.dumps(page.model_dump())
+
+    def run() -> bytes:
+        # One thread hop for the whole search (a sync session dependency would cost several).
+        with unit_of_work(state.db.reads) as session:
+            page = service.search(session, principal=principal, request=wanted)
+        return orjson.dumps(page.model_dump())
+
+    body = await to_thread.run_sync(run)
+    page = orjson.loads(body)
     d = deliver(
         body=body,
         etag=etag_for(body),
@@ -75,7 +81,7 @@ def search(
         if_none_match=request.headers.get("if-none-match"),
     )
     d.headers.pop("last-modified", None)
-    if page.next_cursor:
-        url = request.url.include_query_params(cursor=page.next_cursor)
+    if page["next_cursor"]:
+        url = request.url.include_query_params(cursor=page["next_cursor"])
         d.headers["link"] = f'<{url}>; rel="next"'
     return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)

@@ -41,9 +41,40 @@ class Snippet:
         return "".join(out)
 
 
+def _unsafe_class() -> re.Pattern[str]:
+    """Characters after which NFKC + lower case no longer maps one character to one: those it
+    expands or drops, marks it folds into the character before, anything outside the BMP."""
+    unsafe = []
+    for code in range(0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        c = chr(code)
+        folded = unicodedata.normalize("NFKC", c).lower()
+        if len(folded) != 1 or unicodedata.combining(folded) or unicodedata.combining(c):
+            unsafe.append(code)
+    ranges: list[list[int]] = []
+    for code in unsafe:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+        for a, b in ranges
+    )
+    return re.compile(f"[{body}\U00010000-\U0010ffff]")
+
+
+_UNSAFE = _unsafe_class()
+
+
 def _normalised(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC + lower case of ``text`` with, for each output character, the span of the input it
     came from (a base character and the marks NFKC folds into it form one span)."""
+    if not _UNSAFE.search(text):
+        # One character to one (most text): the offsets are the same on both sides.
+        n = len(text)
+        return normalise(text), list(range(n)), list(range(1, n + 1))
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -90,6 +121,11 @@ def _matches(text: str, terms: tuple[Term, ...]) -> tuple[int, list[tuple[int, i
     return distinct, merged
 
 
+# Joins a group's pieces for one look at all of them; fields hold no control characters, and
+# NFKC and lower case leave this one alone, so piece i is what follows the i-th one.
+_JOIN = "\x1f"
+
+
 def best(doc: Mapping[str, Any], terms: tuple[Term, ...], groups: Collection[Group]) -> Snippet:
     """The snippet of the piece with the most distinct terms, then the heaviest field."""
     by_group: dict[Group, list[Piece]] = {}
@@ -100,14 +136,15 @@ def best(doc: Mapping[str, Any], terms: tuple[Term, ...], groups: Collection[Gro
         raise ValueError("the document has no searchable text in these groups")
     chosen, most = next(iter(by_group.values()))[0], 0
     for group in sorted(by_group, key=WEIGHTS.__getitem__, reverse=True):
-        # One look at the whole group first: most groups of a hit hold no term at all.
-        in_group, _ = _matches(normalise("\n".join(p.text for p in by_group[group])), terms)
-        if in_group <= most:
-            continue
-        for piece in by_group[group]:
-            distinct, _ = _matches(normalise(piece.text), terms)
-            if distinct > most:
-                chosen, most = piece, distinct
+        group_pieces = by_group[group]
+        joined = normalise(_JOIN.join(p.text for p in group_pieces))
+        found: dict[int, set[int]] = {}  # piece index -> the terms found in it
+        for t, term in enumerate(terms):
+            for m in _term_pattern(term.text).finditer(joined):
+                found.setdefault(joined.count(_JOIN, 0, m.start()), set()).add(t)
+        for index in sorted(found):
+            if len(found[index]) > most:
+                chosen, most = group_pieces[index], len(found[index])
         if most == len(terms):
             break
     # Offsets in the original text need the character map, made for the chosen piece only.

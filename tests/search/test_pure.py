@@ -120,3 +120,12 @@ def test_words_can_be_made_by_many_threads_at_once() -> None:
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(words.words, [text] * 64))
     assert all(r == expected for r in results)
+
+
+@given(st.text(alphabet="東京ｶﾞｷﾞＬＮＧabcＡＢＣ？！、。「」㍿ﬁé\u0301 ", max_size=40))
+def test_the_character_map_points_each_normalised_character_at_its_source(text: str) -> None:
+    norm, starts, ends = snippet._normalised(text)
+    assert norm == segment.normalise(text)
+    assert len(starts) == len(ends) == len(norm)
+    for k, c in enumerate(norm):
+        assert c in segment.normalise(text[starts[k] : ends[k]])
