@@ -226,8 +226,8 @@ def timed(fn: Callable[[], Any], runs: int) -> list[float]:
     return out
 
 
-def _fetch(conn: sqlite3.Connection, sql: str, args: list[str]) -> list[Any]:
-    return conn.execute(sql, args).fetchall()
+def _like_page(conn: sqlite3.Connection, page: str, total: str, args: list[str]) -> list[Any]:
+    return [*conn.execute(page, args).fetchall(), conn.execute(total, args).fetchone()]
 
 
 def p95(values: list[float]) -> float:
@@ -288,14 +288,18 @@ def measure(name: str, url: str, like: sqlite3.Connection, runs: int) -> dict[st
                 ms = timed(partial(http_search, server.base, q, sort), runs)
                 speed.setdefault(kind, {}).setdefault(sort, []).extend(ms)
             where, args = like_sql(q)
-            sql = f"SELECT slug FROM like_docs WHERE {where} ORDER BY listed_at DESC LIMIT 20"
-            like_ms = timed(partial(_fetch, like, sql, args), runs)
+            # As WordPress (?search=, with its found-rows total) and Strapi ($containsi, with
+            # its pagination total) run it: the newest page of 20, and the count of all hits.
+            page = f"SELECT slug FROM like_docs WHERE {where} ORDER BY listed_at DESC LIMIT 20"
+            count = f"SELECT count(*) FROM like_docs WHERE {where}"
+            like_ms = timed(partial(_like_page, like, page, count, args), runs)
             speed[kind].setdefault("like", []).extend(like_ms)
         prec = precision(server.base)
     print(
         f"{'class':<18}{'queries':>8}{'recall':>8}  {'relevance p50/p95 ms':>22}"
         f"  {'newest p50/p95 ms':>20}  {'LIKE p95 ms':>12}  {'LIKE/relevance':>15}"
     )
+    print("(LIKE: the newest 20 hits and the count of all, as WordPress and Strapi search)")
     for kind, by in speed.items():
         n = sum(1 for _, k in corpus.QUERIES if k == kind)
         ok, total = recall[kind.split()[0]]
