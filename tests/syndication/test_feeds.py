@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -13,9 +11,9 @@ from jsonschema import Draft7Validator, FormatChecker
 
 from app.core.config import Settings
 from tests.builders import Keys, create, create_key
+from tests.syndication import standards
 from tests.syndication.http import MARKERS, publish_many, with_markers
 
-SCHEMA = Path(__file__).resolve().parents[2].parent / "shared/standards/jsonfeed/schema-v1.1.json"
 JSON_FEED = "/v1/feeds/summaries.json"
 ATOM_FEED = "/v1/feeds/summaries.atom"
 BASE = "http://kiji.test"
@@ -28,8 +26,7 @@ def partner(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture
 def validator() -> Draft7Validator:
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    return Draft7Validator(schema, format_checker=FormatChecker())
+    return Draft7Validator(standards.schema(standards.JSON_FEED), format_checker=FormatChecker())
 
 
 def _relative(url: str) -> str:

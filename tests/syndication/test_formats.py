@@ -3,9 +3,7 @@ what summary-only keys get."""
 
 from __future__ import annotations
 
-import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,9 +12,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from app.core.config import Settings
 from app.core.http import PUBLIC_CACHE
 from tests.builders import Keys, create_key
+from tests.syndication import standards
 from tests.syndication.http import MARKERS, with_markers
 
-NINJS = Path(__file__).resolve().parents[2].parent / "shared/standards/ninjs/ninjs-schema_3.1.json"
 URL = "/v1/articles/minato"
 CANONICAL = f"http://kiji.test{URL}"
 MEDIA = {
@@ -34,8 +32,7 @@ def published(client: TestClient, keys: Keys) -> None:
 
 
 def _validator() -> Draft202012Validator:
-    schema = json.loads(NINJS.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(standards.schema(standards.NINJS), format_checker=FormatChecker())
 
 
 @pytest.mark.usefixtures("published")

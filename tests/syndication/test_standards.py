@@ -3,8 +3,6 @@ format checking on), Atom through feedparser, JSON-LD through a JSON-LD processo
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import feedparser
@@ -13,18 +11,8 @@ from jsonschema import Draft7Validator, Draft202012Validator, FormatChecker
 from pyld import jsonld as ld
 
 from app.syndication import atom, jsonfeed, jsonld, ninjs
+from tests.syndication import standards
 from tests.syndication.sample import feed_meta, full_view, summary_view
-
-# The schemas are read from the shared folder beside the project (see ../shared/README.md),
-# where CI lays them too; without them these tests fail rather than pass unchecked.
-STANDARDS = Path(__file__).resolve().parents[2].parent / "shared" / "standards"
-
-
-def _schema(name: str) -> dict[str, Any]:
-    path = STANDARDS / name
-    assert path.is_file(), f"{path} is missing: the shared folder must sit beside the project"
-    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return schema
 
 
 def _errors(validator: Any, doc: Any) -> list[str]:
@@ -41,7 +29,7 @@ def test_format_checking_is_really_on() -> None:
 
 @pytest.fixture(scope="module")
 def ninjs_validator() -> Draft202012Validator:
-    schema = _schema("ninjs/ninjs-schema_3.1.json")
+    schema = standards.schema(standards.NINJS)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=FormatChecker())
 
@@ -76,7 +64,7 @@ def test_ninjs_schema_catches_what_we_could_get_wrong(
 
 @pytest.fixture(scope="module")
 def jsonfeed_validator() -> Draft7Validator:
-    schema = _schema("jsonfeed/schema-v1.1.json")
+    schema = standards.schema(standards.JSON_FEED)
     Draft7Validator.check_schema(schema)
     return Draft7Validator(schema, format_checker=FormatChecker())
 
