@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.articles import across
-from app.articles.delivery import deliver
+from app.articles.page_response import page_response
 from app.articles.schemas import CitationPage, KeywordPage, PublisherPage, QuestionPage
 from app.auth.dependencies import Reader
 from app.auth.principal import Principal
@@ -35,18 +35,9 @@ def _example(item: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
 
 
 def _respond(request: Request, principal: Principal, page: across.Page) -> Response:
-    d = deliver(
-        body=page.body,
-        etag=page.etag,
-        last_modified="",
-        principal=principal,
-        if_none_match=request.headers.get("if-none-match"),
+    return page_response(
+        request, principal, body=page.body, etag=page.etag, next_cursor=page.next_cursor
     )
-    d.headers.pop("last-modified")
-    if page.next_cursor:
-        url = request.url.include_query_params(cursor=page.next_cursor)
-        d.headers["link"] = f'<{url}>; rel="next"'
-    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
 
 
 @router.get(

@@ -8,7 +8,7 @@ import orjson
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.articles.delivery import deliver
+from app.articles.page_response import page_response
 from app.auth.dependencies import Reader
 from app.core.db import unit_of_work
 from app.core.deps import State
@@ -65,23 +65,13 @@ async def search(
         cursor=cursor,
     )
 
-    def run() -> bytes:
+    def run() -> SearchPage:
         # One thread hop for the whole search (a sync session dependency would cost several).
         with unit_of_work(state.db.reads) as session:
-            page = service.search(session, principal=principal, request=wanted)
-        return orjson.dumps(page.model_dump())
+            return service.search(session, principal=principal, request=wanted)
 
-    body = await to_thread.run_sync(run)
-    page = orjson.loads(body)
-    d = deliver(
-        body=body,
-        etag=etag_for(body),
-        last_modified="",
-        principal=principal,
-        if_none_match=request.headers.get("if-none-match"),
+    page = await to_thread.run_sync(run)
+    body = orjson.dumps(page.model_dump())
+    return page_response(
+        request, principal, body=body, etag=etag_for(body), next_cursor=page.next_cursor
     )
-    d.headers.pop("last-modified", None)
-    if page["next_cursor"]:
-        url = request.url.include_query_params(cursor=page["next_cursor"])
-        d.headers["link"] = f'<{url}>; rel="next"'
-    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from app.search.fields import WEIGHTS, Group, Piece, pieces
@@ -41,7 +41,8 @@ class Snippet:
         return "".join(out)
 
 
-def _unsafe_class() -> re.Pattern[str]:
+@cache
+def _unsafe() -> re.Pattern[str]:
     """Characters after which NFKC + lower case no longer maps one character to one: those it
     expands or drops, marks it folds into the character before, anything outside the BMP."""
     unsafe = []
@@ -65,13 +66,10 @@ def _unsafe_class() -> re.Pattern[str]:
     return re.compile(f"[{body}\U00010000-\U0010ffff]")
 
 
-_UNSAFE = _unsafe_class()
-
-
 def _normalised(text: str) -> tuple[str, list[int], list[int]]:
     """NFKC + lower case of ``text`` with, for each output character, the span of the input it
     came from (a base character and the marks NFKC folds into it form one span)."""
-    if not _UNSAFE.search(text):
+    if not _unsafe().search(text):
         # One character to one (most text): the offsets are the same on both sides.
         n = len(text)
         return normalise(text), list(range(n)), list(range(1, n + 1))

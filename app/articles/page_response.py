@@ -1,0 +1,26 @@
+"""The HTTP response of a computed list page: ETag and 304, cache policy, and the `Link` to
+the next page (no `Last-Modified`: a page of many articles has no one date)."""
+
+from __future__ import annotations
+
+from fastapi import Request, Response
+
+from app.articles.delivery import deliver
+from app.auth.principal import Principal
+
+
+def page_response(
+    request: Request, principal: Principal, *, body: bytes, etag: str, next_cursor: str | None
+) -> Response:
+    d = deliver(
+        body=body,
+        etag=etag,
+        last_modified="",
+        principal=principal,
+        if_none_match=request.headers.get("if-none-match"),
+    )
+    d.headers.pop("last-modified")
+    if next_cursor:
+        url = request.url.include_query_params(cursor=next_cursor)
+        d.headers["link"] = f'<{url}>; rel="next"'
+    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
