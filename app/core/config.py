@@ -46,6 +46,14 @@ class Settings(BaseSettings):
     max_import_bytes: int = Field(
         default=64 * MiB, ge=1024, description="Largest request body for `POST /v1/imports`."
     )
+    search_rank_window: int = Field(
+        default=1000,
+        ge=0,
+        description=(
+            "`sort=relevance` ranks the newest this many hits of a search, then lists the older"
+            " ones newest first (0: rank every hit)."
+        ),
+    )
     log_level: LogLevel = Field(default="INFO", description="Log level of the server.")
     load_samples: bool = Field(
         default=True,

@@ -146,6 +146,33 @@ def _with_ids(conn: Connection, rows: list[tuple[int, float | None]]) -> list[Hi
     return [Hit(ids[k], k, s) for k, s in rows if k in ids]
 
 
+def window_floor(
+    session: Session, *, fts: str, tsquery: str, filters: Filters, window: int
+) -> int | None:
+    """The sort key of the ``window``-th newest hit: relevance ranks the hits from it on. None
+    when there are no more hits than that (or no window): all of them are ranked."""
+    if window <= 0:
+        return None
+    conn = _conn(session)
+    params: dict[str, Any] = {"offset": window - 1}
+    if _is_pg(conn):
+        params["q"] = tsquery
+        sql = (
+            "SELECT sort_key FROM search_docs WHERE tsv @@ to_tsquery('simple', :q)"
+            + _filters(filters, "sort_key", params)
+            + " ORDER BY sort_key DESC LIMIT 1 OFFSET :offset"
+        )
+    else:
+        params["q"] = fts
+        sql = (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
+            + _filters(filters, "rowid", params)
+            + " ORDER BY rowid DESC LIMIT 1 OFFSET :offset"
+        )
+    floor: int | None = conn.execute(text(sql), params).scalar_one_or_none()
+    return floor
+
+
 def newest(
     session: Session,
     *,
@@ -185,12 +212,15 @@ def ranked(
     tsquery: str,
     word_tsqueries: Sequence[str],
     filters: Filters,
+    floor: int | None,
     after: tuple[float, int] | None,
     limit: int,
 ) -> list[Hit]:
-    """Hits by score (higher first), then newest first; ``after`` is the last (score, key)."""
+    """Hits from sort key ``floor`` on, by score (higher first), then newest first; ``after``
+    is the last (score, key)."""
     conn = _conn(session)
-    params: dict[str, Any] = {"limit": limit}
+    params: dict[str, Any] = {"limit": limit, "floor": floor}
+    window = "" if floor is None else " AND {col} >= :floor"
     keyset = ""
     if after is not None:
         params["s"], params["k"] = after
@@ -208,7 +238,9 @@ def ranked(
             )
         inner = (
             f"SELECT article_id, sort_key, {score} AS score FROM search_docs"
-            " WHERE tsv @@ to_tsquery('simple', :q)" + _filters(filters, "sort_key", params)
+            " WHERE tsv @@ to_tsquery('simple', :q)"
+            + window.format(col="sort_key")
+            + _filters(filters, "sort_key", params)
         )
         sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
         return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
@@ -216,7 +248,9 @@ def ranked(
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
     inner = (
         f"SELECT rowid AS sort_key, -bm25(search_fts, {weights}) AS score FROM search_fts"
-        " WHERE search_fts MATCH :q" + _filters(filters, "rowid", params)
+        " WHERE search_fts MATCH :q"
+        + window.format(col="rowid")
+        + _filters(filters, "rowid", params)
     )
     sql = (
         f"SELECT sort_key, score FROM ({inner}){keyset}"

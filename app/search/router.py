@@ -63,6 +63,7 @@ async def search(
         sort=sort,
         limit=limit,
         cursor=cursor,
+        window=state.settings.search_rank_window,
     )
 
     def run() -> SearchPage:

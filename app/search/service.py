@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import orjson
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from app.search.schemas import SearchHit, SearchPage
 from app.search.snippet import best
 
 Sort = Literal["relevance", "newest"]
+Paged = tuple[list[repository.Hit], list[Any] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,81 @@ class Request:
     sort: Sort = "relevance"
     limit: int = 20
     cursor: str | None = None
+    # Relevance ranks the newest `window` hits (0: all), then goes on with the older ones
+    # newest first: ranking every hit of a word found in most articles costs seconds.
+    window: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    """One query's two orders: each gives a page of hits and the cursor key after it."""
+
+    session: Session
+    fts: str
+    ts: str
+    word_ts: list[str]
+    filters: repository.Filters
+
+    def _newest(self, before: int | None, limit: int) -> list[repository.Hit]:
+        return repository.newest(
+            self.session,
+            fts=self.fts,
+            tsquery=self.ts,
+            filters=self.filters,
+            before=before,
+            limit=limit,
+        )
+
+    def newest(self, key: list[Any] | None, limit: int) -> Paged:
+        if key is not None and not (len(key) == 1 and isinstance(key[0], int)):
+            raise pagination.invalid_cursor()
+        hits = self._newest(key[0] if key else None, limit + 1)
+        if len(hits) <= limit:
+            return hits, None
+        return hits[:limit], [hits[limit - 1].sort_key]
+
+    def ranked(self, key: list[Any] | None, limit: int, window: int) -> Paged:
+        """Cursor keys: ``[floor, score, sort_key]`` within the window, ``["older", sort_key]``
+        after it."""
+        if key is not None and len(key) == 2 and key[0] == "older":
+            hits, after = self.newest(key[1:], limit)
+            return hits, None if after is None else ["older", *after]
+        if key is None:
+            floor = repository.window_floor(
+                self.session, fts=self.fts, tsquery=self.ts, filters=self.filters, window=window
+            )
+            last_seen = None
+        elif (
+            len(key) == 3
+            and (key[0] is None or isinstance(key[0], int))
+            and isinstance(key[1], float | int)
+            and isinstance(key[2], int)
+        ):
+            floor, last_seen = key[0], (float(key[1]), key[2])
+        else:
+            raise pagination.invalid_cursor()
+        hits = repository.ranked(
+            self.session,
+            fts=self.fts,
+            tsquery=self.ts,
+            word_tsqueries=self.word_ts,
+            filters=self.filters,
+            floor=floor,
+            after=last_seen,
+            limit=limit + 1,
+        )
+        if len(hits) > limit:
+            last = hits[limit - 1]
+            return hits[:limit], [floor, last.score, last.sort_key]
+        if floor is None:
+            return hits, None
+        # The window ends on this page: the older hits follow, newest first.
+        need = limit - len(hits)
+        older = self._newest(floor, need + 1)
+        page = hits + older[:need]
+        if len(older) <= need:
+            return page, None
+        return page, ["older", page[-1].sort_key if need else floor]
 
 
 def groups_for(principal: Principal, in_: In) -> frozenset[Group]:
@@ -58,38 +134,14 @@ def search(session: Session, *, principal: Principal, request: Request) -> Searc
     key = pagination.decode(request.cursor, query=fingerprint) if request.cursor else None
     filters = repository.Filters(request.keywords, request.host)
     fts, ts = expression.fts(query, groups), expression.tsquery(query, groups)
+    # Word queries only rank; newest first has no use for them.
+    word_ts = expression.word_tsqueries(query, groups) if request.sort == "relevance" else []
+    search = _Search(session, fts, ts, word_ts, filters)
     if request.sort == "newest":
-        if key is not None and not (len(key) == 1 and isinstance(key[0], int)):
-            raise pagination.invalid_cursor()
-        hits = repository.newest(
-            session,
-            fts=fts,
-            tsquery=ts,
-            filters=filters,
-            before=key[0] if key else None,
-            limit=request.limit + 1,
-        )
+        hits, cursor_key = search.newest(key, request.limit)
     else:
-        if key is not None and not (
-            len(key) == 2 and isinstance(key[0], float | int) and isinstance(key[1], int)
-        ):
-            raise pagination.invalid_cursor()
-        hits = repository.ranked(
-            session,
-            fts=fts,
-            tsquery=ts,
-            word_tsqueries=expression.word_tsqueries(query, groups),
-            filters=filters,
-            after=(float(key[0]), key[1]) if key else None,
-            limit=request.limit + 1,
-        )
-    more = len(hits) > request.limit
-    hits = hits[: request.limit]
-    next_cursor = None
-    if more:
-        last = hits[-1]
-        cursor_key = [last.sort_key] if request.sort == "newest" else [last.score, last.sort_key]
-        next_cursor = pagination.encode(cursor_key, query=fingerprint)
+        hits, cursor_key = search.ranked(key, request.limit, request.window)
+    next_cursor = None if cursor_key is None else pagination.encode(cursor_key, query=fingerprint)
     return SearchPage(items=_results(session, hits, query, groups), next_cursor=next_cursor)
 
 

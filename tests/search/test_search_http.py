@@ -6,7 +6,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.builders import Keys, article
+from app.core.config import Settings
+from app.main import create_app
+from tests.builders import Keys, article, make_keys
 
 
 def _section(heading: str, question: str, answer: str, body: list[str]) -> dict[str, Any]:
@@ -192,6 +194,38 @@ def test_paging_is_complete_for_both_sorts(client: TestClient, keys: Keys) -> No
         assert sorted(seen) == [f"p{i}" for i in range(7)], sort
         if sort == "newest":
             assert seen == [f"p{i}" for i in reversed(range(7))]
+
+
+def test_relevance_ranks_the_newest_window_then_lists_older_hits(settings: Settings) -> None:
+    windowed = settings.model_copy(update={"search_rank_window": 4})
+    with TestClient(create_app(windowed), base_url="http://kiji.test") as client:
+        keys = make_keys(windowed.database_url)
+        for i in range(9):
+            body = ["みかん" * ((i * 5) % 9 + 1)]
+            day = f"2025-05-{i + 1:02d}T00:00:00Z"
+            _post(client, keys, _doc(f"p{i}", f"果物{i}", body, published_at=day))
+        _post(
+            client, keys, _doc("other", "りんご", ["りんご"], published_at="2025-06-01T00:00:00Z")
+        )
+        orders = []
+        for limit in (1, 2, 3, 4, 5, 9, 20):
+            seen: list[tuple[str, float]] = []
+            params: dict[str, Any] = {"q": "みかん", "limit": limit}
+            while True:
+                page = _search(client, **params)
+                assert len(page["items"]) == limit or not page["next_cursor"]
+                seen += [(i["slug"], i["score"]) for i in page["items"]]
+                if not page["next_cursor"]:
+                    break
+                params["cursor"] = page["next_cursor"]
+            orders.append(seen)
+        assert all(order == orders[0] for order in orders)  # stable across page sizes
+        ranked, older = orders[0][:4], orders[0][4:]
+        assert {slug for slug, _ in ranked} == {"p5", "p6", "p7", "p8"}
+        scores = [score for _, score in ranked]
+        assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+        assert [slug for slug, _ in ranked] != ["p8", "p7", "p6", "p5"]  # by score, not date
+        assert older == [(f"p{i}", 0.0) for i in (4, 3, 2, 1, 0)]
 
 
 def test_bad_queries_are_400_problems(client: TestClient, keys: Keys) -> None:
