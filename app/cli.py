@@ -78,7 +78,7 @@ def serve(
         rerendered = service.rerender_stale(session, base_url=settings.base_url.rstrip("/"))
         if rerendered:
             out.print(f"re-rendered {rerendered} stored articles")
-        indexed = search.ensure_indexed(session)
+        indexed = search.ensure_indexed(session, processes=max(1, os.cpu_count() or 1))
         if indexed:
             out.print(f"indexed {indexed} published articles for search")
     engine.dispose()
@@ -103,7 +103,11 @@ def serve(
 
 
 @search_cli.command("reindex")
-def search_reindex() -> None:
+def search_reindex(
+    jobs: Annotated[
+        int, typer.Option(help="Worker processes that cut the text (0: this process).", min=0)
+    ] = max(1, os.cpu_count() or 1),
+) -> None:
     """Rebuild the search index from the stored articles (after an upgrade of the segmenter)."""
     from app.search import service as search
 
@@ -111,7 +115,7 @@ def search_reindex() -> None:
     engine = make_engine(settings.database_url, pool_size=1)
     started = time.perf_counter()
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:
-        done = search.reindex(session)
+        done = search.reindex(session, processes=jobs)
     engine.dispose()
     out.print(f"indexed {done} published articles in {time.perf_counter() - started:.1f} s")
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -20,8 +17,10 @@ from rich.table import Table
 from sqlalchemy import select
 
 from app.articles.models import ArticleRender
+from app.core import workers
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.search import indexing as search_index
+from app.search import service as search
 from app.textformat import service, worker
 from app.textformat.service import ImportResult
 
@@ -58,53 +57,15 @@ def _parsed_batches(
 ) -> Iterator[list[worker.Parsed]]:
     """Parsed batches in input order. With jobs > 0, a worker process (``python -m
     app.textformat.worker``, light imports only) reads, parses and romanises ahead while this
-    process validates and stores. The pipes bound what is in flight, so memory stays flat
-    however many files there are."""
+    process validates and stores."""
     batches = service.chunks(sources, chunk)
     if jobs <= 0:
         for batch in batches:
             yield worker.parse_files(batch)
         return
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.textformat.worker"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        bufsize=1 << 20,  # a batch's parse is one line of a few MB: read it in large chunks
-    )
-    assert proc.stdin is not None
-    assert proc.stdout is not None
-    sent = 0
-    failure: list[BaseException] = []
-
-    def feed() -> None:
-        nonlocal sent
-        assert proc.stdin is not None
-        try:
-            for batch in batches:
-                proc.stdin.write(orjson.dumps(batch) + b"\n")
-                proc.stdin.flush()
-                sent += 1
-        except BaseException as exc:  # reported by the reader below
-            failure.append(exc)
-        finally:
-            proc.stdin.close()
-
-    # A thread feeds the worker so that neither side blocks on a full pipe.
-    feeder = threading.Thread(target=feed, daemon=True)
-    feeder.start()
-    try:
-        for line in proc.stdout:
-            yield [worker.from_dict(d) for d in orjson.loads(line)]
-        feeder.join()
-        if failure:
-            raise failure[0]
-        if proc.wait() != 0:
-            raise RuntimeError(f"the parsing worker failed (exit {proc.returncode})")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.stdout.close()
-        proc.wait()
+    requests = (orjson.dumps(batch) for batch in batches)
+    for line in workers.ordered("app.textformat.worker", requests, processes=jobs):
+        yield [worker.from_dict(d) for d in orjson.loads(line)]
 
 
 def _report(result: ImportResult) -> None:
@@ -140,6 +101,21 @@ def import_command(
         int,
         typer.Option(help="1: a worker process parses ahead of the store; 0: none.", min=0, max=1),
     ] = 1,
+    defer_index: Annotated[
+        bool | None,
+        typer.Option(
+            "--defer-index/--inline-index",
+            help=(
+                "Write the search index after every input is stored, its text cut in worker"
+                " processes (faster), or with each chunk. Default: deferred when atomic (still"
+                " one transaction); inline with --no-atomic, where deferring means the"
+                " articles become searchable only at the end."
+            ),
+        ),
+    ] = None,
+    index_jobs: Annotated[
+        int, typer.Option(help="Worker processes that cut text for a deferred index.", min=0)
+    ] = max(1, os.cpu_count() or 1),
 ) -> None:
     """Import articles from template text, Markdown or JSON files."""
     from app.cli import load_settings
@@ -167,11 +143,15 @@ def import_command(
         console=err,
         disable=not err.is_terminal,
     )
+    deferred = (atomic if defer_index is None else defer_index) and not dry_run
     engine = make_engine(settings.database_url, pool_size=1)
     started = time.perf_counter()
     indexed_before = search_index.SPENT.seconds
+    index_seconds = 0.0
     try:
         with progress, unit_of_work(make_sessionmaker(engine, write=True)) as session:
+            if deferred:
+                search.defer_indexing(session)
             task = progress.add_task("import", total=total, rate=0.0)
             for parsed in batches:
                 prepared = [service.validate(p, keep_document=dry_run) for p in parsed]
@@ -194,6 +174,16 @@ def import_command(
                     session.commit()
             if atomic and counts["invalid"]:
                 raise _Rollback
+            if deferred:
+                stored_at = time.perf_counter()
+                if not err.is_terminal:
+                    err.print("writing the search index", highlight=False)
+                search.index_deferred(
+                    session,
+                    processes=index_jobs,
+                    after_batch=None if atomic else session.commit,
+                )
+                index_seconds = time.perf_counter() - stored_at
     except _Rollback:
         pass
     finally:
@@ -204,11 +194,16 @@ def import_command(
     out.print(table)
     seconds = time.perf_counter() - started
     done = sum(counts.values())
-    indexing = search_index.SPENT.seconds - indexed_before
     # The search index share is reported apart: it is most of the cost of a bulk import.
+    if deferred:
+        indexing = f"then the search index in {index_seconds:.1f} s"
+        store_seconds = seconds - index_seconds
+    else:
+        indexing = f"of which search indexing {search_index.SPENT.seconds - indexed_before:.1f} s"
+        store_seconds = seconds
     out.print(
-        f"{done} inputs in {seconds:.1f} s ({done / seconds if seconds else 0:.0f}/s), "
-        f"of which search indexing {indexing:.1f} s",
+        f"{done} inputs stored in {store_seconds:.1f} s"
+        f" ({done / store_seconds if store_seconds else 0:.0f}/s), {indexing}",
         highlight=False,
     )
     if counts["invalid"]:

@@ -422,16 +422,20 @@ def documents(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, byte
 
 
 def published_documents(
-    session: Session, *, after_id: int, limit: int
+    session: Session, *, after_id: int, limit: int, ids: Sequence[int] | None = None
 ) -> list[tuple[int, datetime, bytes]]:
-    """Published articles by id, from ``after_id`` on: id, listing time, stored document."""
-    rows = _conn(session).execute(
+    """Published articles by id, from ``after_id`` on (and among ``ids``, if given): id,
+    listing time, stored document."""
+    query = (
         select(ARTICLES.c.id, ARTICLES.c.listed_at, RENDERS.c.document)
         .join(RENDERS, RENDERS.c.article_id == ARTICLES.c.id)
         .where(ARTICLES.c.status == "published", ARTICLES.c.id > after_id)
         .order_by(ARTICLES.c.id)
         .limit(limit)
     )
+    if ids is not None:
+        query = query.where(ARTICLES.c.id.in_(list(ids)))
+    rows = _conn(session).execute(query)
     return [(i, listed_at, document) for i, listed_at, document in rows]
 
 

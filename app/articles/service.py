@@ -312,7 +312,12 @@ def documents(session: Session, ids: list[int]) -> dict[int, tuple[str, bytes]]:
 
 def published_documents(session: Session, after_id: int) -> list[tuple[int, datetime, bytes]]:
     """The next published articles after ``after_id``: id, listing time, stored document."""
-    return repository.published_documents(session, after_id=after_id, limit=500)
+    return repository.published_documents(session, after_id=after_id, limit=200)
+
+
+def published_documents_of(session: Session, ids: list[int]) -> list[tuple[int, datetime, bytes]]:
+    """The articles of ``ids`` that are published: id, listing time, stored document."""
+    return repository.published_documents(session, after_id=0, limit=len(ids), ids=ids)
 
 
 def published_count(session: Session) -> int:

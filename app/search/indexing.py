@@ -14,7 +14,9 @@ import orjson
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from app.core import workers
 from app.search import repository
+from app.search import worker as search_worker
 from app.search.index import entry, sort_key
 
 Doc = Mapping[str, Any] | BaseModel
@@ -36,8 +38,25 @@ def _mapping(doc: Doc) -> Mapping[str, Any]:
     return doc.model_dump() if isinstance(doc, BaseModel) else doc
 
 
+_DEFERRED = "kiji.search.deferred"
+_BATCH = 200
+
+Rows = list[tuple[int, datetime, bytes]]
+
+
+def defer(session: Session) -> None:
+    """From now on, ``add`` in this session only notes which articles to index, and
+    ``index_deferred`` indexes them (bulk imports: the store and the index are then written,
+    and timed, apart)."""
+    session.info.setdefault(_DEFERRED, set())
+
+
 def add(session: Session, items: Iterable[tuple[int, datetime, Doc]]) -> None:
     """Index published articles: (id, listing time, document)."""
+    deferred: set[int] | None = session.info.get(_DEFERRED)
+    if deferred is not None:
+        deferred.update(i for i, _, _ in items)
+        return
     started = time.perf_counter()
     entries = []
     for i, listed_at, doc in items:
@@ -60,15 +79,62 @@ def drop(session: Session, article_id: int, stored_document: bytes) -> None:
     SPENT.seconds += time.perf_counter() - started
 
 
-def rebuild(
+def add_stored(
     session: Session,
-    batches: Callable[[int], list[tuple[int, datetime, bytes]]],
+    batches: Iterable[Rows],
+    *,
+    processes: int = 0,
+    after_batch: Callable[[], None] | None = None,
 ) -> int:
-    """Index every published article again; ``batches(after_id)`` pages through them."""
-    repository.clear(session)
-    done, after = 0, 0
-    while rows := batches(after):
-        add(session, ((i, at, orjson.loads(doc)) for i, at, doc in rows))
-        done += len(rows)
-        after = rows[-1][0]
+    """Index stored published articles, batch by batch: (id, listing time, stored document).
+    With ``processes`` > 0 the text is cut in that many worker processes while this one
+    writes; ``after_batch`` runs after each batch's writes (a commit, say). Returns how many
+    were indexed."""
+    requests = (
+        search_worker.request((i, sort_key(at, i), doc) for i, at, doc in rows)
+        for rows in batches
+        if rows
+    )
+    replies: Iterable[bytes] = (
+        workers.ordered("app.search.worker", requests, processes=processes)
+        if processes > 0
+        else map(search_worker.answer, requests)
+    )
+    done = 0
+    for reply in replies:
+        started = time.perf_counter()
+        entries = search_worker.entries(reply)
+        repository.insert(session, entries)
+        SPENT.seconds += time.perf_counter() - started
+        SPENT.articles += len(entries)
+        done += len(entries)
+        if after_batch is not None:
+            after_batch()
     return done
+
+
+def index_deferred(
+    session: Session,
+    rows_of: Callable[[list[int]], Rows],
+    *,
+    processes: int = 0,
+    after_batch: Callable[[], None] | None = None,
+) -> int:
+    """Index the articles ``add`` noted since ``defer`` (those still published, as stored
+    now), and stop deferring; ``rows_of(ids)`` reads them."""
+    ids = sorted(session.info.pop(_DEFERRED, ()))
+    batches = (rows_of(ids[n : n + _BATCH]) for n in range(0, len(ids), _BATCH))
+    return add_stored(session, batches, processes=processes, after_batch=after_batch)
+
+
+def rebuild(session: Session, pages: Callable[[int], Rows], *, processes: int = 0) -> int:
+    """Index every published article again; ``pages(after_id)`` pages through them."""
+    repository.clear(session)
+
+    def batches() -> Iterable[Rows]:
+        after = 0
+        while rows := pages(after):
+            yield rows
+            after = rows[-1][0]
+
+    return add_stored(session, batches(), processes=processes)

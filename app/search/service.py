@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +18,8 @@ from app.search.fields import IN_GROUPS, SUMMARY_GROUPS, Group, In
 from app.search.query import Query, parse
 from app.search.schemas import SearchHit, SearchPage
 from app.search.snippet import best
+
+_PROCESSES_FROM = 2000  # articles
 
 Sort = Literal["relevance", "newest"]
 Paged = tuple[list[repository.Hit], list[Any] | None]
@@ -171,18 +173,40 @@ def _results(
     return items
 
 
-def reindex(session: Session) -> int:
-    """Rebuild the whole index from the stored articles; returns how many were indexed."""
-    return indexing.rebuild(session, lambda after: articles.published_documents(session, after))
+def reindex(session: Session, *, processes: int = 0) -> int:
+    """Rebuild the whole index from the stored articles, the text cut in ``processes`` worker
+    processes (0: in this one); returns how many were indexed."""
+    return indexing.rebuild(
+        session, lambda after: articles.published_documents(session, after), processes=processes
+    )
+
+
+def defer_indexing(session: Session) -> None:
+    """Bulk writes in this session note what to index; ``index_deferred`` then indexes it."""
+    indexing.defer(session)
+
+
+def index_deferred(
+    session: Session, *, processes: int = 0, after_batch: Callable[[], None] | None = None
+) -> int:
+    """Index what was noted since ``defer_indexing``; returns how many were indexed."""
+    return indexing.index_deferred(
+        session,
+        lambda ids: articles.published_documents_of(session, ids),
+        processes=processes,
+        after_batch=after_batch,
+    )
 
 
 def indexed_count(session: Session) -> int:
     return repository.count(session)
 
 
-def ensure_indexed(session: Session) -> int:
+def ensure_indexed(session: Session, *, processes: int = 0) -> int:
     """Rebuild the index when it does not hold every published article (a database that was
     upgraded to the search migration, say); returns how many were indexed (0: nothing to do)."""
-    if indexed_count(session) == articles.published_count(session):
+    published = articles.published_count(session)
+    if indexed_count(session) == published:
         return 0
-    return reindex(session)
+    # Worker processes take a moment to start: worth it only for a large store.
+    return reindex(session, processes=processes if published > _PROCESSES_FROM else 0)

@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.core.config import Settings
+from app.search.fields import pieces
+from app.search.segment import normalise
 from app.seed import sample_texts
 
 
@@ -72,3 +74,51 @@ def test_stdin_and_bad_options(runner: CliRunner, client: TestClient) -> None:
     assert result.exit_code == 0, result.output
     assert len(client.get("/v1/articles").json()["items"]) == 1
     assert runner.invoke(cli, ["import", "--on-conflict", "merge", "-"], input="").exit_code == 2
+
+
+def _truth(client: TestClient, q: str) -> set[str]:
+    """The slugs whose searchable text holds ``q``: what search must find."""
+    found = set()
+    for item in client.get("/v1/articles", params={"limit": 100}).json()["items"]:
+        doc = client.get(f"/v1/articles/{item['slug']}").json()
+        if normalise(q) in "\n".join(normalise(p.text) for p in pieces(doc)):
+            found.add(item["slug"])
+    return found
+
+
+def _search(client: TestClient, q: str) -> set[str]:
+    r = client.get("/v1/search", params={"q": q, "limit": 100})
+    assert r.status_code == 200, r.text
+    return {i["slug"] for i in r.json()["items"]}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [[], ["--no-atomic"], ["--no-atomic", "--defer-index"], ["--inline-index"]],
+    ids=["atomic-deferred", "chunks-inline", "chunks-deferred", "atomic-inline"],
+)
+def test_imports_keep_the_search_index_exact_whenever_it_is_written(
+    runner: CliRunner, folder: Path, client: TestClient, options: list[str]
+) -> None:
+    chunked = ["--chunk", "1"]  # several chunks (and commits) even for three files
+    result = runner.invoke(cli, ["import", *chunked, *options, str(folder)])
+    assert result.exit_code == 0, result.output
+    deferred = "then the search index in" in result.stdout
+    assert deferred == (options in ([], ["--no-atomic", "--defer-index"]))
+    titles = [i["title"] for i in client.get("/v1/articles").json()["items"]]
+    queries = [t[n : n + 2] for t in titles for n in (0, 3)] + [titles[0][1], "の"]
+    for q in queries:
+        assert _search(client, q) == _truth(client, q), q
+    # Re-importing a changed file replaces its entry: the old words go, the new ones come.
+    path = next(folder.rglob("aoba-satellite.txt"))
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("指導する教授は", "蜃気楼を見た教授は").replace("振動や真空", "真空")
+    assert changed != text
+    assert _search(client, "振動") == {"daigakusei-gatsukutta-eisei-ha-uchuu-de-naniwo-miru"}
+    path.write_text(changed, encoding="utf-8")
+    again = runner.invoke(cli, ["import", *chunked, *options, str(folder)])
+    assert again.exit_code == 0, again.output
+    assert "updated" in again.stdout
+    assert _search(client, "蜃気楼") == {"daigakusei-gatsukutta-eisei-ha-uchuu-de-naniwo-miru"}
+    for q in [*queries, "振動", "指導"]:
+        assert _search(client, q) == _truth(client, q), q

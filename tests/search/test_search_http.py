@@ -223,7 +223,8 @@ def test_relevance_ranks_the_newest_window_then_lists_older_hits(settings: Setti
         ranked, older = orders[0][:4], orders[0][4:]
         assert {slug for slug, _ in ranked} == {"p5", "p6", "p7", "p8"}
         scores = [score for _, score in ranked]
-        assert scores == sorted(scores, reverse=True) and scores[-1] > 0
+        assert scores == sorted(scores, reverse=True)
+        assert scores[-1] > 0
         assert [slug for slug, _ in ranked] != ["p8", "p7", "p6", "p5"]  # by score, not date
         assert older == [(f"p{i}", 0.0) for i in (4, 3, 2, 1, 0)]
 
