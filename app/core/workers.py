@@ -12,12 +12,12 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 
 
 def ordered(
     module: str, requests: Iterable[bytes], *, processes: int, depth: int = 2
-) -> Iterator[bytes]:
+) -> Generator[bytes, None, None]:
     """The replies to ``requests`` (each one line, no newline), in request order, from
     ``processes`` workers taking the requests in turn.
 
