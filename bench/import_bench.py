@@ -791,8 +791,8 @@ def print_split(splits: list[Split]) -> None:
     print(
         "(read+parse, validate, romanise: timed one by one; prepare = service.prepare of the "
         "same files, which does those three,\n and store = service.store + commit, in chunks "
-        "of CHUNK (250) into an empty database, with the index deferred;\n index = the deferred index "
-        "written after, text cut in this process;\n"
+        "of CHUNK (250) into an empty database, with the index deferred;\n index = the "
+        "deferred index written after, text cut in this process;\n"
         " total = prepare + store + index in one process; romanise "
         "starts with a cold phrase cache, as in a fresh process)"
     )
