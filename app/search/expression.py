@@ -54,13 +54,13 @@ def _labels(groups: Collection[Group]) -> str:
     return "" if labels == "ABCD" else labels
 
 
-def _ts_phrase(phrase: Phrase, labels: str) -> str:
+def _ts_phrase(phrase: Phrase, labels: str, joint: str = " <-> ") -> str:
     last = len(phrase.tokens) - 1
     parts = []
     for i, tok in enumerate(phrase.tokens):
         suffix = ("*" if phrase.prefix and i == last else "") + labels
         parts.append(f"'{tok}':{suffix}" if suffix else f"'{tok}'")
-    return "(" + " <-> ".join(parts) + ")"
+    return "(" + joint.join(parts) + ")"
 
 
 def tsquery(query: Query, groups: Collection[Group]) -> str:
@@ -69,6 +69,16 @@ def tsquery(query: Query, groups: Collection[Group]) -> str:
     for term in query.excluded:
         expr += f" & !{_ts_phrase(term.phrase, labels)}"
     return expr
+
+
+def loose_tsquery(query: Query, groups: Collection[Group]) -> str | None:
+    """A tsquery that finds every hit of ``tsquery`` and a few more: each term's tokens
+    anywhere, not as a phrase, and no exclusions. Without labels, the GIN index answers it
+    exactly, with no tsvector read; None when it would be ``tsquery`` itself."""
+    labels = _labels(groups)
+    if labels or (not query.excluded and all(len(t.phrase.tokens) == 1 for t in query.terms)):
+        return None
+    return " & ".join(_ts_phrase(t.phrase, labels, " & ") for t in query.terms)
 
 
 def word_tsqueries(query: Query, groups: Collection[Group]) -> list[str]:

@@ -153,8 +153,37 @@ def _with_ids(conn: Connection, rows: list[tuple[int, float | None]]) -> list[Hi
     return [Hit(ids[k], k, s) for k, s in rows if k in ids]
 
 
+def _pg_hits(
+    params: dict[str, Any], filters: Filters, *, loose: str | None, where: str = "", order: str = ""
+) -> str:
+    """PostgreSQL: a FROM item of the matching rows (``params["q"]`` is the tsquery), with
+    ``where`` and ``order`` applied first. With a ``loose`` query (see
+    ``expression.loose_tsquery``) the GIN index finds its candidates exactly, and only those
+    the caller reads on to are tested against the phrase: that test must de-TOAST the row's
+    tsvector. ("OFFSET 0" keeps PostgreSQL from pushing the phrase test into the candidates'
+    scan.)"""
+    filtered = where + _filters(filters, "sort_key", params)
+    if loose is None:
+        return (
+            "(SELECT article_id, sort_key, tsv, wsv FROM search_docs"
+            f" WHERE tsv @@ to_tsquery('simple', :q){filtered}{order} OFFSET 0) hits"
+        )
+    params["loose"] = loose
+    return (
+        "(SELECT * FROM (SELECT article_id, sort_key, tsv, wsv FROM search_docs"
+        f" WHERE tsv @@ to_tsquery('simple', :loose){filtered}{order} OFFSET 0) candidates"
+        " WHERE tsv @@ to_tsquery('simple', :q)) hits"
+    )
+
+
 def window_floor(
-    session: Session, *, fts: str, tsquery: str, filters: Filters, window: int
+    session: Session,
+    *,
+    fts: str,
+    tsquery: str,
+    filters: Filters,
+    window: int,
+    loose: str | None = None,
 ) -> int | None:
     """The sort key of the ``window``-th newest hit: relevance ranks the hits from it on. None
     when there are no more hits than that (or no window): all of them are ranked."""
@@ -165,11 +194,10 @@ def window_floor(
     if _is_pg(conn):
         _gin_first(conn)
         params["q"] = tsquery
-        sql = (
-            "SELECT sort_key FROM search_docs WHERE tsv @@ to_tsquery('simple', :q)"
-            + _filters(filters, "sort_key", params)
-            + " ORDER BY sort_key DESC LIMIT 1 OFFSET :offset"
-        )
+        # "+ 0": sort the GIN index's hits rather than walk down the sort key testing each
+        # row (see _gin_first).
+        hits = _pg_hits(params, filters, loose=loose, order=" ORDER BY sort_key + 0 DESC")
+        sql = f"SELECT sort_key FROM {hits} LIMIT 1 OFFSET :offset"
     else:
         params["q"] = fts
         sql = (
@@ -181,6 +209,43 @@ def window_floor(
     return floor
 
 
+_PROBE_ROWS = 100
+
+
+def _pg_newest(
+    conn: Connection,
+    tsquery: str,
+    loose: str | None,
+    filters: Filters,
+    after: str,
+    params: dict[str, Any],
+) -> list[Hit]:
+    _gin_first(conn)
+    params["q"] = tsquery
+    params["probe"] = _PROBE_ROWS
+    # A common term's newest hits are among the newest rows: testing a few of them, newest
+    # first, is cheapest. When they hold too few hits, the GIN index finds them all
+    # ("+ 0": a sort, not a walk down the sort key testing every row).
+    probe = (
+        "SELECT article_id, sort_key FROM (SELECT article_id, sort_key, tsv FROM search_docs"
+        " WHERE true"
+        + after
+        + " ORDER BY sort_key DESC LIMIT :probe) recent"
+        + " WHERE tsv @@ to_tsquery('simple', :q)"
+        + _filters(filters, "sort_key", params)
+        + " ORDER BY sort_key DESC LIMIT :limit"
+    )
+    rows = conn.execute(text(probe), params).all()
+    if len(rows) < params["limit"]:
+        hits = _pg_hits(
+            params, filters, loose=loose, where=after, order=" ORDER BY sort_key + 0 DESC"
+        )
+        rows = conn.execute(
+            text(f"SELECT article_id, sort_key FROM {hits} LIMIT :limit"), params
+        ).all()
+    return [Hit(a, k, None) for a, k in rows]
+
+
 def newest(
     session: Session,
     *,
@@ -189,21 +254,13 @@ def newest(
     filters: Filters,
     before: int | None,
     limit: int,
+    loose: str | None = None,
 ) -> list[Hit]:
     conn = _conn(session)
     params: dict[str, Any] = {"limit": limit, "before": before}
     after = "" if before is None else " AND {col} < :before"
     if _is_pg(conn):
-        _gin_first(conn)
-        params["q"] = tsquery
-        sql = (
-            "SELECT article_id, sort_key FROM search_docs"
-            " WHERE tsv @@ to_tsquery('simple', :q)"
-            + after.format(col="sort_key")
-            + _filters(filters, "sort_key", params)
-            + " ORDER BY sort_key DESC LIMIT :limit"
-        )
-        return [Hit(a, k, None) for a, k in conn.execute(text(sql), params)]
+        return _pg_newest(conn, tsquery, loose, filters, after.format(col="sort_key"), params)
     params["q"] = fts
     sql = (
         "SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
@@ -224,6 +281,7 @@ def ranked(
     floor: int | None,
     after: tuple[float, int] | None,
     limit: int,
+    loose: str | None = None,
 ) -> list[Hit]:
     """Hits from sort key ``floor`` on, by score (higher first), then newest first; ``after``
     is the last (score, key)."""
@@ -246,14 +304,10 @@ def ranked(
                 f" + (wsv @@ to_tsquery('simple', :wq{i}))::int"
                 f" + ts_rank_cd('{TS_WEIGHTS}', wsv, to_tsquery('simple', :wq{i}), 33)::float8"
             )
-        inner = (
-            f"SELECT article_id, sort_key, {score} AS score FROM search_docs"
-            " WHERE tsv @@ to_tsquery('simple', :q)"
-            # "+ 0": the window is applied to the GIN index's hits, not found by a sort-key
-            # range scan that tests each row's tsvector (see _gin_first).
-            + window.format(col="sort_key + 0")
-            + _filters(filters, "sort_key", params)
-        )
+        # "+ 0": the window is applied to the GIN index's hits, not found by a sort-key
+        # range scan that tests each row's tsvector (see _gin_first).
+        hits = _pg_hits(params, filters, loose=loose, where=window.format(col="sort_key + 0"))
+        inner = f"SELECT article_id, sort_key, {score} AS score FROM {hits}"
         sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
         return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
     params["q"] = fts

@@ -48,6 +48,7 @@ class _Search:
     ts: str
     word_ts: list[str]
     filters: repository.Filters
+    loose: str | None = None
 
     def _newest(self, before: int | None, limit: int) -> list[repository.Hit]:
         return repository.newest(
@@ -57,6 +58,7 @@ class _Search:
             filters=self.filters,
             before=before,
             limit=limit,
+            loose=self.loose,
         )
 
     def newest(self, key: list[Any] | None, limit: int) -> Paged:
@@ -75,7 +77,12 @@ class _Search:
             return hits, None if after is None else ["older", *after]
         if key is None:
             floor = repository.window_floor(
-                self.session, fts=self.fts, tsquery=self.ts, filters=self.filters, window=window
+                self.session,
+                fts=self.fts,
+                tsquery=self.ts,
+                filters=self.filters,
+                window=window,
+                loose=self.loose,
             )
             last_seen = None
         elif (
@@ -96,6 +103,7 @@ class _Search:
             floor=floor,
             after=last_seen,
             limit=limit + 1,
+            loose=self.loose,
         )
         if len(hits) > limit:
             last = hits[limit - 1]
@@ -138,7 +146,8 @@ def search(session: Session, *, principal: Principal, request: Request) -> Searc
     fts, ts = expression.fts(query, groups), expression.tsquery(query, groups)
     # Word queries only rank; newest first has no use for them.
     word_ts = expression.word_tsqueries(query, groups) if request.sort == "relevance" else []
-    search = _Search(session, fts, ts, word_ts, filters)
+    loose = expression.loose_tsquery(query, groups)
+    search = _Search(session, fts, ts, word_ts, filters, loose)
     if request.sort == "newest":
         hits, cursor_key = search.newest(key, request.limit)
     else:
