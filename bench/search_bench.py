@@ -176,6 +176,12 @@ def ensure(count: int, databases: list[str], rebuild: bool) -> dict[str, Any]:
         admin.dispose()
         print(f"building PostgreSQL {PG_DB} ...", flush=True)
         built = build(_pg_url(), count, None)
+        # The planner needs statistics, which autovacuum gathers after a bulk load when it is
+        # on (as it is by default; this machine's server runs with it off).
+        pg = make_engine(_pg_url(), pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
+        with pg.connect() as conn:
+            conn.execute(text("ANALYZE"))
+        pg.dispose()
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
         meta["postgresql"] = built | {"fingerprint": current}
         meta_path.write_text(json.dumps(meta))
