@@ -115,7 +115,7 @@ def import_command(
     ] = None,
     index_jobs: Annotated[
         int, typer.Option(help="Worker processes that cut text for a deferred index.", min=0)
-    ] = max(1, os.cpu_count() or 1),
+    ] = 1,
 ) -> None:
     """Import articles from template text, Markdown or JSON files."""
     from app.cli import load_settings

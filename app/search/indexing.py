@@ -39,7 +39,7 @@ def _mapping(doc: Doc) -> Mapping[str, Any]:
 
 
 _DEFERRED = "kiji.search.deferred"
-_BATCH = 200
+_BATCH = 100
 
 Rows = list[tuple[int, datetime, bytes]]
 

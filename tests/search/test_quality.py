@@ -36,14 +36,16 @@ def _principal() -> Principal:
     return anonymous(public_read=True)
 
 
-def _all_hits(session: Session, q: str, sort: service.Sort = "newest") -> list[str]:
+def _all_hits(
+    session: Session, q: str, sort: service.Sort = "newest", window: int = 0
+) -> list[str]:
     slugs: list[str] = []
     cursor = None
     while True:
         page = service.search(
             session,
             principal=_principal(),
-            request=service.Request(q=q, sort=sort, limit=100, cursor=cursor),
+            request=service.Request(q=q, sort=sort, limit=100, cursor=cursor, window=window),
         )
         slugs += [i.slug for i in page.items]
         if page.next_cursor is None:
@@ -115,5 +117,11 @@ def test_sqlite_and_postgresql_return_identical_hit_sets(
         for q, _ in corpus.QUERIES:
             assert sorted(_all_hits(pg, q)) == sorted(_all_hits(lite, q)), q
             assert _all_hits(pg, q) == _all_hits(lite, q), q  # newest first: same order too
+            # Relevance with a rank window: the same hits, the same ones in the window, and
+            # the same older ones after it, newest first.
+            ranked = [_all_hits(s, q, "relevance", window=30) for s in (pg, lite)]
+            assert sorted(ranked[0]) == sorted(ranked[1]), q
+            assert set(ranked[0][:30]) == set(ranked[1][:30]), q
+            assert ranked[0][30:] == ranked[1][30:], q
     for engine in engines:
         engine.dispose()
