@@ -195,17 +195,21 @@ def import_command(
     seconds = time.perf_counter() - started
     done = sum(counts.values())
     # The search index share is reported apart: it is most of the cost of a bulk import.
-    if deferred:
-        indexing = f"then the search index in {index_seconds:.1f} s"
-        store_seconds = seconds - index_seconds
+    if dry_run or (atomic and counts["invalid"]):
+        out.print(f"{done} inputs checked in {seconds:.1f} s, none stored", highlight=False)
     else:
-        indexing = f"of which search indexing {search_index.SPENT.seconds - indexed_before:.1f} s"
-        store_seconds = seconds
-    out.print(
-        f"{done} inputs stored in {store_seconds:.1f} s"
-        f" ({done / store_seconds if store_seconds else 0:.0f}/s), {indexing}",
-        highlight=False,
-    )
+        if deferred:
+            indexing = f"then the search index in {index_seconds:.1f} s"
+            store_seconds = seconds - index_seconds
+        else:
+            spent = search_index.SPENT.seconds - indexed_before
+            indexing = f"of which search indexing {spent:.1f} s"
+            store_seconds = seconds
+        out.print(
+            f"{done} inputs stored in {store_seconds:.1f} s"
+            f" ({done / store_seconds if store_seconds else 0:.0f}/s), {indexing}",
+            highlight=False,
+        )
     if counts["invalid"]:
         note = "nothing was stored" if atomic else "the valid inputs were stored"
         err.print(f"{counts['invalid']} invalid input(s); {note}")

@@ -56,6 +56,8 @@ def test_an_invalid_file_fails_the_import_with_file_and_line(
     result = runner.invoke(cli, ["import", str(folder)])
     assert result.exit_code == 1
     assert f"{folder / 'broken.txt'}:" in result.stderr
+    assert "4 inputs checked in" in result.stdout
+    assert "none stored" in result.stdout
     assert client.get("/v1/articles").json()["items"] == []
     partial = runner.invoke(cli, ["import", "--no-atomic", str(folder)])
     assert partial.exit_code == 1
@@ -65,6 +67,8 @@ def test_an_invalid_file_fails_the_import_with_file_and_line(
 def test_dry_run_stores_nothing(runner: CliRunner, folder: Path, client: TestClient) -> None:
     result = runner.invoke(cli, ["import", "--dry-run", str(folder)])
     assert result.exit_code == 0
+    assert "3 inputs checked in" in result.stdout
+    assert "none stored" in result.stdout
     assert client.get("/v1/articles").json()["items"] == []
 
 
