@@ -4,8 +4,9 @@ was rolled back."""
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,31 +86,40 @@ def add_stored(
     *,
     processes: int = 0,
     after_batch: Callable[[], None] | None = None,
+    only_new: bool = False,
 ) -> int:
     """Index stored published articles, batch by batch: (id, listing time, stored document).
     With ``processes`` > 0 the text is cut in that many worker processes while this one
-    writes; ``after_batch`` runs after each batch's writes (a commit, say). Returns how many
-    were indexed."""
+    writes; ``after_batch`` runs after each batch's writes (a commit, say); ``only_new``
+    leaves alone the articles already in the index. Returns how many were indexed."""
     requests = (
         search_worker.request((i, sort_key(at, i), doc) for i, at, doc in rows)
         for rows in batches
         if rows
     )
-    replies: Iterable[bytes] = (
+    replies: Iterator[bytes] = (
         workers.ordered("app.search.worker", requests, processes=processes)
         if processes > 0
         else map(search_worker.answer, requests)
     )
     done = 0
-    for reply in replies:
-        started = time.perf_counter()
-        entries = search_worker.entries(reply)
-        repository.insert(session, entries)
-        SPENT.seconds += time.perf_counter() - started
-        SPENT.articles += len(entries)
-        done += len(entries)
-        if after_batch is not None:
-            after_batch()
+    # closing: a failed write stops the workers now, not when the traceback is freed.
+    stop = contextlib.closing(replies) if isinstance(replies, Generator) else None
+    with stop or contextlib.nullcontext():
+        for reply in replies:
+            started = time.perf_counter()
+            entries = search_worker.entries(reply)
+            if only_new:
+                # Another writer may have indexed an article since it was stored here (a
+                # non-atomic import commits its articles before their index).
+                present = repository.indexed_ids(session, [e.article_id for e in entries])
+                entries = [e for e in entries if e.article_id not in present]
+            repository.insert(session, entries, only_new=only_new)
+            SPENT.seconds += time.perf_counter() - started
+            SPENT.articles += len(entries)
+            done += len(entries)
+            if after_batch is not None:
+                after_batch()
     return done
 
 
@@ -124,7 +134,7 @@ def index_deferred(
     now), and stop deferring; ``rows_of(ids)`` reads them."""
     ids = sorted(session.info.pop(_DEFERRED, ()))
     batches = (rows_of(ids[n : n + _BATCH]) for n in range(0, len(ids), _BATCH))
-    return add_stored(session, batches, processes=processes, after_batch=after_batch)
+    return add_stored(session, batches, processes=processes, after_batch=after_batch, only_new=True)
 
 
 def rebuild(session: Session, pages: Callable[[int], Rows], *, processes: int = 0) -> int:

@@ -62,13 +62,19 @@ def _params(e: Entry) -> dict[str, Any]:
     return params
 
 
-def insert(session: Session, entries: Sequence[Entry]) -> None:
+_PG_INSERT_NEW = text(f"{_PG_INSERT.text} ON CONFLICT (article_id) DO NOTHING")
+
+
+def insert(session: Session, entries: Sequence[Entry], *, only_new: bool = False) -> None:
+    """Write index entries; with ``only_new``, skip articles that are in the index already
+    (the caller checked, so this only settles a race with another writer on PostgreSQL:
+    SQLite has one writer at a time)."""
     if not entries:
         return
     conn = _conn(session)
     rows = [_params(e) for e in entries]
     if _is_pg(conn):
-        conn.execute(_PG_INSERT, rows)
+        conn.execute(_PG_INSERT_NEW if only_new else _PG_INSERT, rows)
         return
     conn.execute(_DOC_INSERT, rows)
     conn.execute(_FTS_INSERT, rows)
@@ -83,6 +89,18 @@ def indexed_key(session: Session, article_id: int) -> int | None:
         .scalar_one_or_none()
     )
     return key
+
+
+def indexed_ids(session: Session, ids: Sequence[int]) -> set[int]:
+    """Those of ``ids`` that are in the index."""
+    if not ids:
+        return set()
+    listed = ", ".join(str(int(i)) for i in ids)
+    return set(
+        _conn(session)
+        .execute(text(f"SELECT article_id FROM search_docs WHERE article_id IN ({listed})"))
+        .scalars()
+    )
 
 
 def remove(session: Session, entry: Entry) -> None:

@@ -6,6 +6,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from app.articles import service as articles
+from app.articles.schemas import ArticleIn
 from app.cli import cli
 from app.core.config import Settings
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
@@ -56,3 +58,32 @@ def test_ensure_indexed_only_rebuilds_when_articles_are_missing(
         assert service.ensure_indexed(session) == 1
         assert service.indexed_count(session) == 1
     engine.dispose()
+
+
+def test_a_deferred_index_skips_articles_another_writer_indexed_meanwhile(
+    client: TestClient, keys: Keys, settings: Settings
+) -> None:
+    """`kiji import --no-atomic --defer-index` commits articles before their index: an update
+    by the server in between indexes the article itself, and the import must not index it
+    twice (nor fail on the duplicate)."""
+    engine = make_engine(settings.database_url, pool_size=1)
+    with unit_of_work(make_sessionmaker(engine, write=True)) as session:
+        service.defer_indexing(session)
+        docs = [article(slug=f"late{i}", title=f"遅れて索引{i}") for i in range(3)]
+        articles.create_many(
+            session, [(d["slug"], ArticleIn.model_validate(d)) for d in docs], base_url=""
+        )
+        session.commit()
+        assert _hits(client, "遅れて索引") == 0  # stored, not yet indexed
+        patch = client.patch(
+            "/v1/articles/late1",
+            json={"title": "遅れて索引、その後に更新"},
+            headers={**keys.write, "content-type": "application/merge-patch+json"},
+        )
+        assert patch.status_code == 200, patch.text
+        assert _hits(client, "その後に更新") == 1
+        assert service.index_deferred(session, processes=1, after_batch=session.commit) == 2
+        assert service.indexed_count(session) == 3
+    engine.dispose()
+    assert _hits(client, "遅れて索引") == 3
+    assert _hits(client, "その後に更新") == 1
