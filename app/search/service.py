@@ -49,6 +49,8 @@ class _Search:
     word_ts: list[str]
     filters: repository.Filters
     loose: str | None = None
+    # Every term is one character: a prefix query on the tokens (see ``segment``).
+    single_chars: bool = False
 
     def _newest(self, before: int | None, limit: int) -> list[repository.Hit]:
         return repository.newest(
@@ -69,6 +71,16 @@ class _Search:
             return hits, None
         return hits[:limit], [hits[limit - 1].sort_key]
 
+    def _unranked(self, floor: int, window: int) -> bool:
+        """Whether the query is one-character terms found in more than half of the articles
+        the window spans (particles such as の, は): listed newest first, as the older hits.
+
+        BM25 gives a term in most articles no weight (FTS5 clamps its IDF to a millionth),
+        which leaves only how often a kana repeats; and computing even that reads the positions of
+        every occurrence of the character in the whole store (FTS5 counts the term's
+        articles for its IDF; PostgreSQL re-reads each ranked article's tsvector)."""
+        return self.single_chars and repository.rows_from(self.session, floor) < 2 * window
+
     def ranked(self, key: list[Any] | None, limit: int, window: int) -> Paged:
         """Cursor keys: ``[floor, score, sort_key]`` within the window, ``["older", sort_key]``
         after it."""
@@ -85,6 +97,9 @@ class _Search:
                 loose=self.loose,
             )
             last_seen = None
+            if floor is not None and self._unranked(floor, window):
+                hits, after = self.newest(None, limit)
+                return hits, None if after is None else ["older", *after]
         elif (
             len(key) == 3
             and (key[0] is None or isinstance(key[0], int))
@@ -147,7 +162,8 @@ def search(session: Session, *, principal: Principal, request: Request) -> Searc
     # Word queries only rank; newest first has no use for them.
     word_ts = expression.word_tsqueries(query, groups) if request.sort == "relevance" else []
     loose = expression.loose_tsquery(query, groups)
-    search = _Search(session, fts, ts, word_ts, filters, loose)
+    single_chars = all(len(t.phrase.tokens) == 1 and t.phrase.prefix for t in query.terms)
+    search = _Search(session, fts, ts, word_ts, filters, loose, single_chars)
     if request.sort == "newest":
         hits, cursor_key = search.newest(key, request.limit)
     else:

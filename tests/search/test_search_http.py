@@ -229,6 +229,42 @@ def test_relevance_ranks_the_newest_window_then_lists_older_hits(settings: Setti
         assert older == [(f"p{i}", 0.0) for i in (4, 3, 2, 1, 0)]
 
 
+def _all_pages(client: TestClient, **params: Any) -> list[tuple[str, float]]:
+    seen: list[tuple[str, float]] = []
+    while True:
+        page = _search(client, **params)
+        seen += [(i["slug"], i["score"]) for i in page["items"]]
+        if not page["next_cursor"]:
+            return seen
+        params["cursor"] = page["next_cursor"]
+
+
+def test_a_character_in_most_articles_is_listed_newest_first(settings: Settings) -> None:
+    windowed = settings.model_copy(update={"search_rank_window": 4})
+    with TestClient(create_app(windowed), base_url="http://kiji.test") as client:
+        keys = make_keys(windowed.database_url)
+        for i in range(9):  # the older nine say みかん, a different number of times each
+            body = ["みかん" * ((i * 5) % 9 + 1)]
+            day = f"2025-05-{i + 1:02d}T00:00:00Z"
+            _post(client, keys, _doc(f"m{i}", f"果物{i}", body, published_at=day))
+        for i in range(9):
+            day = f"2025-06-{i + 1:02d}T00:00:00Z"
+            _post(client, keys, _doc(f"r{i}", f"果物{i}", ["りんご"], published_at=day))
+        newest_first = [f"{k}{i}" for k in "rm" for i in reversed(range(9))]
+        # Every article says の (何が起きたのか): no ranking, on every page size.
+        for limit in (1, 4, 5, 20):
+            assert _all_pages(client, q="の", limit=limit) == [(s, 0.0) for s in newest_first]
+        assert _all_pages(client, q="の -みかん", limit=3) == [(s, 0.0) for s in newest_first[:9]]
+        # み is in half of them: its newest four hits span 13 articles, so they are ranked.
+        ranked = _all_pages(client, q="み", limit=3)
+        assert [s for s, _ in ranked[4:]] == ["m4", "m3", "m2", "m1", "m0"]
+        assert {s for s, _ in ranked[:4]} == {"m5", "m6", "m7", "m8"}
+        assert [s for s, _ in ranked[:4]] != ["m8", "m7", "m6", "m5"]
+        assert all(score > 0 for _, score in ranked[:4])
+        # A word is ranked however common it is.
+        assert _all_pages(client, q="果物", limit=20)[0][1] > 0
+
+
 def test_bad_queries_are_400_problems(client: TestClient, keys: Keys) -> None:
     _post(client, keys, _doc("z", "題", ["本文"]))
     cases: list[dict[str, Any]] = [
