@@ -132,8 +132,22 @@ def index_deferred(
 ) -> int:
     """Index the articles ``add`` noted since ``defer`` (those still published, as stored
     now), and stop deferring; ``rows_of(ids)`` reads them."""
-    ids = sorted(session.info.pop(_DEFERRED, ()))
-    batches = (rows_of(ids[n : n + _BATCH]) for n in range(0, len(ids), _BATCH))
+    ids = session.info.pop(_DEFERRED, set())
+    return add_ids(session, ids, rows_of, processes=processes, after_batch=after_batch)
+
+
+def add_ids(
+    session: Session,
+    ids: Iterable[int],
+    rows_of: Callable[[list[int]], Rows],
+    *,
+    processes: int = 0,
+    after_batch: Callable[[], None] | None = None,
+) -> int:
+    """Index those of ``ids`` that are published and not in the index yet; ``rows_of(ids)``
+    reads them."""
+    ordered = sorted(ids)
+    batches = (rows_of(ordered[n : n + _BATCH]) for n in range(0, len(ordered), _BATCH))
     return add_stored(session, batches, processes=processes, after_batch=after_batch, only_new=True)
 
 

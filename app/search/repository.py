@@ -108,6 +108,11 @@ def indexed_ids(session: Session, ids: Sequence[int]) -> set[int]:
     )
 
 
+def all_ids(session: Session) -> set[int]:
+    """Every article in the index."""
+    return set(_conn(session).execute(text("SELECT article_id FROM search_docs")).scalars())
+
+
 def remove(session: Session, entry: Entry) -> None:
     """Drop an article from the index; ``entry`` must be what was indexed (FTS5 contentless
     tables delete by resupplying the indexed text)."""

@@ -228,10 +228,25 @@ def indexed_count(session: Session) -> int:
 
 
 def ensure_indexed(session: Session, *, processes: int = 0) -> int:
-    """Rebuild the index when it does not hold every published article (a database that was
-    upgraded to the search migration, say); returns how many were indexed (0: nothing to do)."""
-    published = articles.published_count(session)
-    if indexed_count(session) == published:
+    """Bring the index up to the published articles: index the missing ones (an interrupted
+    non-atomic import with a deferred index leaves some), or rebuild the whole index when it
+    holds articles that are not published (a database restored from elsewhere, say). Returns
+    how many were indexed (0: nothing to do)."""
+    published, indexed = articles.published_ids(session), repository.all_ids(session)
+    if indexed - published:
+        # An entry can only be removed with the text it was indexed with, which may be gone.
+        return reindex(session, processes=_workers(processes, len(published)))
+    missing = published - indexed
+    if not missing:
         return 0
-    # Worker processes take a moment to start: worth it only for a large store.
-    return reindex(session, processes=processes if published > _PROCESSES_FROM else 0)
+    return indexing.add_ids(
+        session,
+        missing,
+        lambda ids: articles.published_documents_of(session, ids),
+        processes=_workers(processes, len(missing)),
+    )
+
+
+def _workers(processes: int, articles: int) -> int:
+    # Worker processes take a moment to start: worth it only for many articles.
+    return processes if articles > _PROCESSES_FROM else 0
