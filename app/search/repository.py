@@ -205,12 +205,13 @@ def _pg_hits(
 
 
 _PROBE_ROWS = 100
+_GLANCE_ROWS = 20
 
 
 def _pg_walk_floor(
     conn: Connection, filters: Filters, window: int, params: dict[str, Any]
 ) -> int | None:
-    """PostgreSQL, for a term in most of the newest articles (the, say, の or 地域): the
+    """PostgreSQL, for a term in most of the newest articles (の or 地域, say): the
     window's floor found by testing the newest rows in turn, at most twice the window of them
     (None when that finds too few). Sorting all the GIN index's hits costs more for such a
     term than reading a window's worth of tsvectors: 56 against 10 ms for の at 100,000."""
@@ -219,9 +220,10 @@ def _pg_walk_floor(
         " ORDER BY sort_key DESC LIMIT :rows) recent"
         " WHERE tsv @@ to_tsquery('simple', :q)" + _filters(filters, "sort_key", params)
     )
-    params["rows"] = _PROBE_ROWS
+    # A glance at the newest few tells a common term from the rest (both ways are exact).
+    params["rows"] = _GLANCE_ROWS
     sample: int = conn.execute(text(f"SELECT count(*) FROM ({walk}) s"), params).scalar_one()
-    if sample * 2 < _PROBE_ROWS:
+    if sample * 2 < _GLANCE_ROWS:
         return None
     params["rows"] = 2 * window
     floor: int | None = conn.execute(

@@ -49,7 +49,15 @@ async def search(
     ] = None,
     host: Annotated[str | None, Query(description="Only articles citing this host.")] = None,
     sort: Annotated[
-        service.Sort, Query(description="`relevance` (default) or `newest` first.")
+        service.Sort,
+        Query(
+            description=(
+                "`relevance` (default): the newest hits (`KIJI_SEARCH_RANK_WINDOW`, 1,000 by"
+                " default) by score, then the older ones newest first with `score` 0; a query"
+                " of one-character terms found in most articles (の) is listed newest first."
+                " `newest`: newest first."
+            )
+        ),
     ] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
