@@ -439,11 +439,6 @@ def published_documents(
     return [(i, listed_at, document) for i, listed_at, document in rows]
 
 
-def published_ids(session: Session) -> set[int]:
-    rows = _conn(session).execute(select(ARTICLES.c.id).where(ARTICLES.c.status == "published"))
-    return set(rows.scalars())
-
-
 def published_count(session: Session) -> int:
     n: int = (
         _conn(session)

@@ -320,9 +320,5 @@ def published_documents_of(session: Session, ids: list[int]) -> list[tuple[int, 
     return repository.published_documents(session, after_id=0, limit=len(ids), ids=ids)
 
 
-def published_ids(session: Session) -> set[int]:
-    return repository.published_ids(session)
-
-
 def published_count(session: Session) -> int:
     return repository.published_count(session)

@@ -108,9 +108,24 @@ def indexed_ids(session: Session, ids: Sequence[int]) -> set[int]:
     )
 
 
-def all_ids(session: Session) -> set[int]:
-    """Every article in the index."""
-    return set(_conn(session).execute(text("SELECT article_id FROM search_docs")).scalars())
+def holds_unpublished(session: Session) -> bool:
+    """Whether the index holds an article that is not published (or no longer exists)."""
+    sql = (
+        "SELECT EXISTS (SELECT 1 FROM search_docs d WHERE NOT EXISTS (SELECT 1 FROM articles a"
+        " WHERE a.id = d.article_id AND a.status = 'published'))"
+    )
+    return bool(_conn(session).execute(text(sql)).scalar_one())
+
+
+def unindexed_ids(session: Session) -> list[int]:
+    """The published articles missing from the index. (One statement: an article's index
+    entry is written in the transaction that publishes it, so a snapshot never sees one
+    without the other.)"""
+    sql = (
+        "SELECT a.id FROM articles a WHERE a.status = 'published' AND NOT EXISTS"
+        " (SELECT 1 FROM search_docs d WHERE d.article_id = a.id) ORDER BY a.id"
+    )
+    return list(_conn(session).execute(text(sql)).scalars())
 
 
 def remove(session: Session, entry: Entry) -> None:
@@ -268,14 +283,17 @@ def window_floor(
     return floor
 
 
-def rows_from(session: Session, key: int) -> int:
-    """How many indexed articles sort at ``key`` or newer."""
-    n: int = (
-        _conn(session)
-        .execute(text("SELECT count(*) FROM search_docs WHERE sort_key >= :k"), {"k": key})
-        .scalar_one()
+def spans_under(session: Session, key: int, filters: Filters, rows: int) -> bool:
+    """Whether fewer than ``rows`` indexed articles (within ``filters``) sort at ``key`` or
+    newer."""
+    params: dict[str, Any] = {"k": key, "cap": rows}
+    sql = (
+        "SELECT count(*) FROM (SELECT 1 FROM search_docs WHERE sort_key >= :k"
+        + _filters(filters, "sort_key", params)
+        + " LIMIT :cap) newer"
     )
-    return n
+    n: int = _conn(session).execute(text(sql), params).scalar_one()
+    return n < rows
 
 
 def _pg_newest(

@@ -54,7 +54,8 @@ async def search(
             description=(
                 "`relevance` (default): the newest hits (`KIJI_SEARCH_RANK_WINDOW`, 1,000 by"
                 " default) by score, then the older ones newest first with `score` 0; a query"
-                " of one-character terms found in most articles (の) is listed newest first."
+                " of one-character terms whose window spans under twice as many articles (の)"
+                " is listed newest first."
                 " `newest`: newest first."
             )
         ),

@@ -72,14 +72,17 @@ class _Search:
         return hits[:limit], [hits[limit - 1].sort_key]
 
     def _unranked(self, floor: int, window: int) -> bool:
-        """Whether the query is one-character terms found in more than half of the articles
-        the window spans (particles such as の, は): listed newest first, as the older hits.
+        """Whether the query is one-character terms whose newest ``window`` hits lie within
+        the newest ``2 * window`` articles (that pass the filters): particles such as の or
+        は. Such a query is listed newest first, as the older hits are.
 
-        BM25 gives a term in most articles no weight (FTS5 clamps its IDF to a millionth),
-        which leaves only how often a kana repeats; and computing even that reads the positions of
-        every occurrence of the character in the whole store (FTS5 counts the term's
-        articles for its IDF; PostgreSQL re-reads each ranked article's tsvector)."""
-        return self.single_chars and repository.rows_from(self.session, floor) < 2 * window
+        BM25 gives a term in most articles no weight: FTS5 clamps its IDF to a millionth, and
+        ``ts_rank_cd`` has no IDF at all. What is left is how often a kana repeats, and
+        computing even that reads every occurrence of the character in the store: FTS5 counts
+        the term's articles for its IDF, PostgreSQL re-reads each ranked article's tsvector."""
+        return self.single_chars and repository.spans_under(
+            self.session, floor, self.filters, 2 * window
+        )
 
     def ranked(self, key: list[Any] | None, limit: int, window: int) -> Paged:
         """Cursor keys: ``[floor, score, sort_key]`` within the window, ``["older", sort_key]``
@@ -232,13 +235,10 @@ def ensure_indexed(session: Session, *, processes: int = 0) -> int:
     non-atomic import with a deferred index leaves some), or rebuild the whole index when it
     holds articles that are not published (a database restored from elsewhere, say). Returns
     how many were indexed (0: nothing to do)."""
-    published, indexed = articles.published_ids(session), repository.all_ids(session)
-    if indexed - published:
+    if repository.holds_unpublished(session):
         # An entry can only be removed with the text it was indexed with, which may be gone.
-        return reindex(session, processes=_workers(processes, len(published)))
-    missing = published - indexed
-    if not missing:
-        return 0
+        return reindex(session, processes=_workers(processes, articles.published_count(session)))
+    missing = repository.unindexed_ids(session)
     return indexing.add_ids(
         session,
         missing,

@@ -246,7 +246,8 @@ def test_a_character_in_most_articles_is_listed_newest_first(settings: Settings)
         for i in range(9):  # the older nine say みかん, a different number of times each
             body = ["みかん" * ((i * 5) % 9 + 1)]
             day = f"2025-05-{i + 1:02d}T00:00:00Z"
-            _post(client, keys, _doc(f"m{i}", f"果物{i}", body, published_at=day))
+            doc = _doc(f"m{i}", f"果物{i}", body, published_at=day, keywords=["箱"])
+            _post(client, keys, doc)
         for i in range(9):
             day = f"2025-06-{i + 1:02d}T00:00:00Z"
             _post(client, keys, _doc(f"r{i}", f"果物{i}", ["りんご"], published_at=day))
@@ -255,6 +256,9 @@ def test_a_character_in_most_articles_is_listed_newest_first(settings: Settings)
         for limit in (1, 4, 5, 20):
             assert _all_pages(client, q="の", limit=limit) == [(s, 0.0) for s in newest_first]
         assert _all_pages(client, q="の -みかん", limit=3) == [(s, 0.0) for s in newest_first[:9]]
+        # The filtered articles are what the window spans.
+        boxed = _all_pages(client, q="の", keyword="箱", limit=3)
+        assert boxed == [(s, 0.0) for s in newest_first[9:]]
         # み is in half of them: its newest four hits span 13 articles, so they are ranked.
         ranked = _all_pages(client, q="み", limit=3)
         assert [s for s, _ in ranked[4:]] == ["m4", "m3", "m2", "m1", "m0"]
