@@ -92,7 +92,7 @@ def serve(
     )
     out.print(f"Kiji is serving on [bold]{base}[/bold]  (docs: {base}/docs)")
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:served_app",
         factory=True,
         host=settings.host,
         port=settings.port,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -122,4 +123,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, **cors)
+    return app
+
+
+def served_app() -> FastAPI:
+    """``create_app()`` for a serving process (``kiji serve``, each of its workers).
+
+    Moves everything built so far (modules, the app, its routes and schemas: some 140,000
+    objects) out of the garbage collector's sight: they live as long as the process, and a
+    full collection walking them paused a request for 70 ms now and then."""
+    app = create_app()
+    gc.collect()
+    gc.freeze()
     return app
