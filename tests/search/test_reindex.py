@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.articles import service as articles
@@ -25,6 +28,14 @@ def _wipe(url: str) -> None:
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:
         repository.clear(session)
     engine.dispose()
+
+
+def _store_unindexed(session: Session, docs: list[dict[str, Any]]) -> None:
+    """Store ``docs`` with their index deferred, as `kiji import --defer-index` does."""
+    service.defer_indexing(session)
+    articles.create_many(
+        session, [(d["slug"], ArticleIn.model_validate(d)) for d in docs], base_url=""
+    )
 
 
 def test_reindex_rebuilds_a_lost_index(
@@ -70,10 +81,8 @@ def test_ensure_indexed_indexes_only_the_missing_articles(
     assert first.status_code == 201
     engine = make_engine(settings.database_url, pool_size=1)
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:
-        service.defer_indexing(session)
-        docs = [article(slug=f"cut{i}", title=f"中断した取り込み{i}") for i in range(3)]
-        articles.create_many(
-            session, [(d["slug"], ArticleIn.model_validate(d)) for d in docs], base_url=""
+        _store_unindexed(
+            session, [article(slug=f"cut{i}", title=f"中断した取り込み{i}") for i in range(3)]
         )
     assert _hits(client, "中断した取り込み") == 0
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:
@@ -96,9 +105,7 @@ def test_ensure_indexed_rebuilds_an_index_that_holds_unpublished_articles(
         # Unpublished behind the service's back (a restored backup, say), and one article
         # never indexed: the counts agree, the articles do not.
         session.execute(text("UPDATE articles SET status = 'draft' WHERE slug = 's1'"))
-        service.defer_indexing(session)
-        doc = article(slug="s2", title="取り残された索引2")
-        articles.create_many(session, [("s2", ArticleIn.model_validate(doc))], base_url="")
+        _store_unindexed(session, [article(slug="s2", title="取り残された索引2")])
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:
         assert service.indexed_count(session) == 2
         assert service.ensure_indexed(session) == 2
@@ -115,10 +122,8 @@ def test_a_deferred_index_skips_articles_another_writer_indexed_meanwhile(
     twice (nor fail on the duplicate)."""
     engine = make_engine(settings.database_url, pool_size=1)
     with unit_of_work(make_sessionmaker(engine, write=True)) as session:
-        service.defer_indexing(session)
-        docs = [article(slug=f"late{i}", title=f"遅れて索引{i}") for i in range(3)]
-        articles.create_many(
-            session, [(d["slug"], ArticleIn.model_validate(d)) for d in docs], base_url=""
+        _store_unindexed(
+            session, [article(slug=f"late{i}", title=f"遅れて索引{i}") for i in range(3)]
         )
         session.commit()
         assert _hits(client, "遅れて索引") == 0  # stored, not yet indexed
