@@ -3,13 +3,15 @@
 Both use the sliding window counter of the ``limits`` package: two counters per caller (this
 fixed window and the one before, weighted by how much of it the sliding window still
 covers), so O(1) memory and work per caller, where a moving window keeps one entry per
-request. The storages are called directly, with keys made once per policy, because the
-strategy objects build the key again and read the window again for each figure they give."""
+request. Redis is counted by ``limits``' storage, called directly with keys made once per
+policy, because the strategy objects build the key again and read the window again for each
+figure they give; memory is counted here, by the same formulas (see ``MemoryCounter``)."""
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import floor, inf
 from typing import Any, Protocol
@@ -17,7 +19,6 @@ from typing import Any, Protocol
 import redis.asyncio
 from limits.aio.storage import RedisStorage
 from limits.errors import StorageError
-from limits.storage import MemoryStorage
 
 log = logging.getLogger("kiji.ratelimit")
 
@@ -58,29 +59,61 @@ class Counter(Protocol):
 class MemoryCounter:
     """Counts in this process only: each server process (``KIJI_WORKERS``) has its own.
 
-    The synchronous storage is used: it does no I/O, so nothing is awaited, where the
-    asynchronous one schedules a task to sweep every key on each hit."""
+    The same sliding window counter as ``limits``' storages (windows aligned on multiples of
+    their length since the epoch), kept in one dict entry per caller. ``limits``' own memory
+    storage is not used: it takes a lock per call and starts a new timer thread every 10 ms
+    while requests arrive, and the served fast path paid some 37 µs of CPU a request for
+    that, a third of all it did. Entries of callers gone quiet for two windows are swept out
+    once per ``sweep_every`` seconds, so memory follows the callers of the last windows."""
 
-    def __init__(self) -> None:
-        self._storage = MemoryStorage()
+    def __init__(
+        self, *, clock: Callable[[], float] = time.time, sweep_every: float = 60.0
+    ) -> None:
+        self._clock = clock
+        self._sweep_every = sweep_every
+        self._sweep_at = clock() + sweep_every
+        # key -> [number of its current window, hits in it, hits in the window before,
+        # the window's length in seconds]
+        self._entries: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def hit_now(self, key: str, quota: int, window_s: int) -> Verdict:
-        # Nothing else runs between these two calls (no await), so the window read before
-        # the hit plus the hit itself is the window after it.
-        before = self._storage.get_sliding_window(key, window_s)
-        allowed = self._storage.acquire_sliding_window_entry(key, quota, window_s)
-        previous, previous_expires_in, current, current_expires_in = before
+        now = self._clock()
+        if now >= self._sweep_at:
+            self._sweep(now)
+        number = int(now // window_s)
+        entry = self._entries.get(key)
+        if entry is None:
+            entry = self._entries[key] = [number, 0, 0, window_s]
+        elif entry[0] != number:
+            # The window moved on: its count becomes the one before, if it was the last one.
+            entry[2] = entry[1] if entry[0] == number - 1 else 0
+            entry[1] = 0
+            entry[0] = number
+        _, current, previous, _ = entry
+        into = now - number * window_s
+        previous_expires_in = (window_s - into) if previous else 0.0
+        allowed = floor(previous * previous_expires_in / window_s + current) + 1 <= quota
         if allowed:
-            current += 1
-        return verdict(
-            allowed, quota, window_s, (previous, previous_expires_in, current, current_expires_in)
-        )
+            current = entry[1] = current + 1
+        # The current window's count stops counting at the end of the next window.
+        window = (previous, previous_expires_in, current, 2 * window_s - into)
+        return verdict(allowed, quota, window_s, window)
+
+    def _sweep(self, now: float) -> None:
+        self._sweep_at = now + self._sweep_every
+        # An entry whose window (of its own length) ended a whole window ago weighs nothing.
+        stale = [key for key, entry in self._entries.items() if now >= (entry[0] + 2) * entry[3]]
+        for key in stale:
+            del self._entries[key]
 
     async def hit(self, key: str, quota: int, window_s: int) -> Verdict:
         return self.hit_now(key, quota, window_s)
 
     async def close(self) -> None:
-        self._storage.timer.cancel()
+        self._entries.clear()
 
 
 class RedisCounter:
