@@ -5,12 +5,14 @@ from fastapi import APIRouter
 from app.articles.across_router import router as across
 from app.articles.router import router as articles
 from app.auth.router import router as keys
+from app.core.openapi import problems
 from app.search.router import router as search
 from app.syndication.changes_router import router as changes
 from app.syndication.router import router as feeds
 from app.textformat.router import router as imports
 
-v1 = APIRouter(prefix="/v1")
+# Every v1 operation reads or writes the database, which may fail under it (see handlers).
+v1 = APIRouter(prefix="/v1", responses=problems(503))
 v1.include_router(articles)
 v1.include_router(across)
 v1.include_router(search)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,7 +11,9 @@ from typing import Any
 import orjson
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, create_engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -53,8 +56,9 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str, *, pool_size: int = 20) -> Engine:
-    """An engine for ``url`` with the settings Kiji relies on (WAL and foreign keys on SQLite)."""
+def make_engine(url: str, *, pool_size: int = 20, ping_after: float = 1.0) -> Engine:
+    """An engine for ``url`` with the settings Kiji relies on (WAL and foreign keys on SQLite;
+    on PostgreSQL, connections idle ``ping_after`` seconds are tested before use)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -71,14 +75,45 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # The pool must cover every threadpool token, or sync routes can deadlock on checkout.
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size * 2,
-        pool_pre_ping=True,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
+    _ping_when_idle(engine, ping_after)
+    return engine
+
+
+_USED_AT = "kiji_used_at"
+
+
+def _ping_when_idle(engine: Engine, ping_after: float) -> None:
+    """Test a pooled connection with a round trip before handing it out, as
+    ``pool_pre_ping`` does, but only if it has lain idle ``ping_after`` seconds or more: one
+    handed back that recently was alive then, and the ping was a fifth of a search's
+    PostgreSQL round trips. A dead one is replaced (the pool retries on DisconnectionError);
+    a server that goes away within the interval fails the requests in flight with a 503, and
+    SQLAlchemy then discards every pooled connection older than the failure."""
+
+    def connected(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_USED_AT] = time.monotonic()
+
+    def checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_USED_AT, 0.0) < ping_after:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"a pooled connection is gone: {exc}") from exc
+
+    def checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info[_USED_AT] = time.monotonic()
+
+    event.listen(engine, "connect", connected)
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
 
 
 def make_sessionmaker(engine: Engine, *, write: bool) -> sessionmaker[Session]:

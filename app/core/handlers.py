@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
-from app.core.errors import PROBLEM_MEDIA_TYPE, KijiError, problem_body
+from app.core.errors import PROBLEM_MEDIA_TYPE, KijiError, ServiceUnavailable, problem_body
 from app.core.validation import body_errors
 
 log = logging.getLogger("kiji.errors")
@@ -110,8 +112,24 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(500, body, {"x-request-id": request_id})
 
 
+async def _database_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OperationalError)
+    # A lost or refused connection, a server shutting down, a cancelled statement: the
+    # database is failing, not the request, and a retry soon may well succeed. (SQLite also
+    # reports mistakes in SQL as OperationalError: those stay internal errors.)
+    if isinstance(exc.orig, sqlite3.Error) and not exc.connection_invalidated:
+        return await _unexpected(request, exc)
+    log.warning("database failing in %s %s: %s", request.method, request.url.path, exc.orig)
+    error = ServiceUnavailable(
+        "the database is unreachable or failing for now; retry after `Retry-After` seconds",
+        headers={"retry-after": "1"},
+    )
+    return problem_response(error.status, error.body(), error.headers)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(KijiError, _kiji_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http_exception)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -41,7 +41,8 @@ _WHY: dict[int, str] = {
     413: "The request body is larger than the configured limit; nothing was read further.",
     415: "The request body's media type is not accepted here.",
     422: "The document is not valid; `errors[]` points at each field at fault.",
-    503: "Not ready: the database is unreachable or not at the latest migration.",
+    503: "The database is unreachable or failing for now (retry after `Retry-After` seconds),"
+    " or not at the latest migration.",
 }
 
 
