@@ -48,16 +48,24 @@ def _is_pg(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
+_PLANNED = "kiji.search_planner"
+
+
 def _gin_first(conn: Connection) -> None:
     """PostgreSQL: keep the planner off plans that test the match row by row. It cannot see
     that each such test de-TOASTs a tsvector of tens of KB, so it prices a sequential scan of
     the small heap as cheap; the GIN index answers the match without reading them."""
+    # Once per transaction (the settings are SET LOCAL): a search makes two to four queries.
+    transaction = conn.get_transaction()
+    if conn.info.get(_PLANNED) is transaction:
+        return
     # And off parallel plans: a worker takes longer to start than these queries take to run.
     # (set_config(..., true) is SET LOCAL: both in one round trip.)
     conn.exec_driver_sql(
         "SELECT set_config('enable_seqscan', 'off', true),"
         " set_config('max_parallel_workers_per_gather', '0', true)"
     )
+    conn.info[_PLANNED] = transaction
 
 
 def _params(e: Entry) -> dict[str, Any]:

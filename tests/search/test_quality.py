@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from app.articles import service as articles
@@ -124,4 +125,33 @@ def test_sqlite_and_postgresql_return_identical_hit_sets(
             assert set(ranked[0][:30]) == set(ranked[1][:30]), q
             assert ranked[0][30:] == ranked[1][30:], q
     for engine in engines:
+        engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_postgresql_search_settings_hold_for_each_transaction_and_are_made_once(
+    loaded: tuple[str, list[dict[str, Any]]],
+) -> None:
+    """The planner settings are SET LOCAL: made by a search's first query, kept for its
+    others, and made again in the next transaction on the same connection."""
+    url, _ = loaded
+    engine = make_engine(url, pool_size=1)
+    made: list[str] = []
+    event.listen(
+        engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: (
+            made.append(statement) if "set_config" in statement else None
+        ),
+    )
+    shown = "SELECT current_setting('enable_seqscan')"
+    try:
+        for _ in range(2):
+            with unit_of_work(make_sessionmaker(engine, write=False)) as session:
+                assert session.execute(text(shown)).scalar_one() == "on"
+                before = len(made)
+                _all_hits(session, "地域", "relevance", window=30)  # floor, ranked, older hits
+                assert len(made) == before + 1
+                assert session.execute(text(shown)).scalar_one() == "off"
+    finally:
         engine.dispose()
