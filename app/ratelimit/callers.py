@@ -50,7 +50,6 @@ def presented_secret(headers: Sequence[tuple[bytes, bytes]]) -> str | None:
     return api_key
 
 
-@lru_cache(maxsize=8192)
 def address_partition(host: str) -> str:
     if ":" not in host:
         return f"ip:{host}"
@@ -78,6 +77,11 @@ class Callers:
         self._max_keys = max_keys
         # sha256 of a presented secret -> (valid until, the key's caller or None if not valid)
         self._known: dict[str, tuple[float, Caller | None]] = {}
+        # Anonymous callers by client address: made once, as most requests are theirs.
+        self._by_address = lru_cache(maxsize=8192)(self._address_caller)
+
+    def _address_caller(self, host: str) -> Caller:
+        return Caller(address_partition(host), self.policies.anonymous)
 
     async def identify(self, scope: Scope) -> Caller:
         secret = presented_secret(scope["headers"])
@@ -86,7 +90,7 @@ class Callers:
             if caller is not None:
                 return caller
         client = scope.get("client")
-        return Caller(address_partition(client[0] if client else ""), self.policies.anonymous)
+        return self._by_address(client[0] if client else "")
 
     async def _key_caller(self, secret: str) -> Caller | None:
         digest = hash_key(secret)
