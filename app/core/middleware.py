@@ -1,4 +1,4 @@
-"""Pure ASGI middleware: request ids, and request body limits."""
+"""Pure ASGI middleware: HEAD as GET, request ids, and request body limits."""
 
 from __future__ import annotations
 
@@ -40,6 +40,26 @@ class RequestIdMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_id)
+
+
+class HeadAsGet:
+    """Answers HEAD wherever GET is served: the same status and headers, no body (RFC 9110
+    9.3.2). FastAPI routes match only the methods they list, so a HEAD would be a 405."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_body(message: Message) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_without_body)
 
 
 class _BodyTooLarge(Exception):

@@ -47,6 +47,29 @@ def test_fast_path_and_routed_reads_answer_alike(
     assert head.headers["etag"] == fast.headers["etag"]
 
 
+def test_head_answers_wherever_get_does(
+    client: TestClient, published: dict[str, object], keys: Keys
+) -> None:
+    """Routed reads too, not only the fast path's: the GET's status and headers, no body."""
+    for url, headers in (
+        ("/v1/articles/minato-asaichi?format=json", {}),
+        ("/v1/articles/minato-asaichi", keys.read),
+        ("/v1/articles/minato-asaichi/summary", {}),
+        ("/v1/search?q=朝市", {}),
+        ("/v1/articles/no-such-article", keys.read),
+    ):
+        got = client.get(url, headers=headers)
+        head = client.head(url, headers=headers)
+        assert head.status_code == got.status_code, url
+        assert head.content == b"", url
+        for name in ("etag", "content-type", "content-length", "cache-control"):
+            assert head.headers.get(name) == got.headers.get(name), (url, name)
+    assert client.get("/v1/articles/no-such-article").status_code == 404
+    refused = client.head("/v1/imports")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "POST"
+
+
 def test_if_none_match_gives_304_with_the_same_validators(
     client: TestClient, published: dict[str, object], keys: Keys
 ) -> None:
