@@ -233,26 +233,40 @@ _PROBE_ROWS = 100
 _GLANCE_ROWS = 20
 
 
+def _pg_walk(filters: Filters, params: dict[str, Any]) -> str:
+    """PostgreSQL: the hits among the newest ``params["rows"]`` rows, newest first, each
+    row tested in turn (reading its tsvector)."""
+    return (
+        "SELECT * FROM (SELECT article_id, sort_key, tsv, wsv FROM search_docs"
+        " ORDER BY sort_key DESC LIMIT :rows) recent"
+        " WHERE tsv @@ to_tsquery('simple', :q)"
+        + _filters(filters, "sort_key", params)
+        + " ORDER BY sort_key DESC"
+    )
+
+
+def _pg_common(conn: Connection, filters: Filters, params: dict[str, Any]) -> bool:
+    """PostgreSQL: whether the query matches most of the newest few rows (の or 地域, say).
+    Then the newest hits are found fastest by testing the newest rows in turn: sorting all
+    the GIN index's hits costs more for such a term than reading a window's worth of
+    tsvectors (56 against 10 ms for の at 100,000)."""
+    params["rows"] = _GLANCE_ROWS
+    walk = _pg_walk(filters, params)
+    sample: int = conn.execute(text(f"SELECT count(*) FROM ({walk}) s"), params).scalar_one()
+    return sample * 2 >= _GLANCE_ROWS
+
+
 def _pg_walk_floor(
     conn: Connection, filters: Filters, window: int, params: dict[str, Any]
 ) -> int | None:
-    """PostgreSQL, for a term in most of the newest articles (の or 地域, say): the
-    window's floor found by testing the newest rows in turn, at most twice the window of them
-    (None when that finds too few). Sorting all the GIN index's hits costs more for such a
-    term than reading a window's worth of tsvectors: 56 against 10 ms for の at 100,000."""
-    walk = (
-        "SELECT sort_key FROM (SELECT sort_key, tsv FROM search_docs"
-        " ORDER BY sort_key DESC LIMIT :rows) recent"
-        " WHERE tsv @@ to_tsquery('simple', :q)" + _filters(filters, "sort_key", params)
-    )
-    # A glance at the newest few tells a common term from the rest (both ways are exact).
-    params["rows"] = _GLANCE_ROWS
-    sample: int = conn.execute(text(f"SELECT count(*) FROM ({walk}) s"), params).scalar_one()
-    if sample * 2 < _GLANCE_ROWS:
+    """PostgreSQL, for a common term (``_pg_common``): the window's floor found among the
+    newest twice the window of rows (None when too few of them match)."""
+    if not _pg_common(conn, filters, params):
         return None
     params["rows"] = 2 * window
     floor: int | None = conn.execute(
-        text(f"{walk} ORDER BY sort_key DESC LIMIT 1 OFFSET :offset"), params
+        text(f"SELECT sort_key FROM ({_pg_walk(filters, params)}) w LIMIT 1 OFFSET :offset"),
+        params,
     ).scalar_one_or_none()
     return floor
 
@@ -369,6 +383,92 @@ def _ts_rank(vector: str, query: str) -> str:
     return f"ts_rank_cd('{TS_WEIGHTS}', {vector}, to_tsquery('simple', :{query}), 33)::float8"
 
 
+def _pg_scored(rows: str, word_tsqueries: Sequence[str], params: dict[str, Any]) -> str:
+    """PostgreSQL: ``rows`` (a FROM item of hits, with their vectors) with their scores."""
+    # ts_rank_cd with normalisation 1|32 lies in [0, 1): each term that matches as a word
+    # adds a whole tier, so word matches rank above boundary-crossing ones. A word rank is
+    # above 0 exactly when the word phrase matches, so one call gives both.
+    ranks = _ts_rank("tsv", "q") + " AS r"
+    score = "r"
+    for i, wq in enumerate(word_tsqueries):
+        params[f"wq{i}"] = wq
+        ranks += f", {_ts_rank('wsv', f'wq{i}')} AS w{i}"
+        score += f" + CASE WHEN w{i} > 0 THEN 1 + w{i} ELSE 0 END"
+    return (
+        f"SELECT article_id, sort_key, {score} AS score"
+        f" FROM (SELECT article_id, sort_key, {ranks} FROM {rows} OFFSET 0) r"
+    )
+
+
+def first_ranked(
+    session: Session,
+    *,
+    fts: str,
+    tsquery: str,
+    word_tsqueries: Sequence[str],
+    filters: Filters,
+    window: int,
+    limit: int,
+    loose: str | None = None,
+) -> tuple[int | None, list[Hit]]:
+    """The window's floor (see ``window_floor``) and the first ``limit`` hits by score:
+    ``ranked`` from that floor on.
+
+    PostgreSQL finds the window's hits once, where the floor query and then the ranked one
+    would each read every hit the GIN index gives (for a term in most articles, 80,000
+    rows visited and sorted twice)."""
+    conn = _conn(session)
+    if window <= 0 or not _is_pg(conn):
+        floor = window_floor(
+            session, fts=fts, tsquery=tsquery, filters=filters, window=window, loose=loose
+        )
+        hits = ranked(
+            session,
+            fts=fts,
+            tsquery=tsquery,
+            word_tsqueries=word_tsqueries,
+            filters=filters,
+            floor=floor,
+            after=None,
+            limit=limit,
+            loose=loose,
+        )
+        return floor, hits
+    _gin_first(conn)
+    params: dict[str, Any] = {"q": tsquery, "window": window, "limit": limit}
+    if _pg_common(conn, filters, params):
+        # A term common lately may have fewer hits among the newest rows than the window:
+        # the GIN index finds them then.
+        params["rows"] = 2 * window
+        walked = f"({_pg_walk(filters, params)} LIMIT :window) w"
+        count, floor, hits = _pg_first_ranked(conn, walked, word_tsqueries, params)
+        if count == window:
+            return floor, hits
+    gin = _pg_hits(params, filters, loose=loose, order=" ORDER BY sort_key + 0 DESC")
+    found = f"(SELECT * FROM {gin} LIMIT :window) w"
+    count, floor, hits = _pg_first_ranked(conn, found, word_tsqueries, params)
+    # As window_floor: no floor when all the hits fit in the window.
+    return (floor if count == window else None), hits
+
+
+def _pg_first_ranked(
+    conn: Connection, window_rows: str, word_tsqueries: Sequence[str], params: dict[str, Any]
+) -> tuple[int, int | None, list[Hit]]:
+    """How many rows ``window_rows`` (a window's worth of hits or fewer) holds, the oldest
+    one's sort key, and the first page of them by score."""
+    scored = _pg_scored("w", word_tsqueries, params)
+    sql = (
+        f"WITH w AS MATERIALIZED (SELECT * FROM {window_rows})"
+        f" SELECT s.*, f.n, f.floor FROM ({scored}) s,"
+        " (SELECT count(*) AS n, min(sort_key) AS floor FROM w) f"
+        " ORDER BY score DESC, sort_key DESC LIMIT :limit"
+    )
+    rows = conn.execute(text(sql), params).all()
+    if not rows:
+        return 0, None, []
+    return rows[0].n, rows[0].floor, [Hit(a, k, s) for a, k, s, _, _ in rows]
+
+
 def ranked(
     session: Session,
     *,
@@ -393,22 +493,10 @@ def ranked(
     if _is_pg(conn):
         _gin_first(conn)
         params["q"] = tsquery
-        # ts_rank_cd with normalisation 1|32 lies in [0, 1): each term that matches as a word
-        # adds a whole tier, so word matches rank above boundary-crossing ones. A word rank is
-        # above 0 exactly when the word phrase matches, so one call gives both.
-        ranks = _ts_rank("tsv", "q") + " AS r"
-        score = "r"
-        for i, wq in enumerate(word_tsqueries):
-            params[f"wq{i}"] = wq
-            ranks += f", {_ts_rank('wsv', f'wq{i}')} AS w{i}"
-            score += f" + CASE WHEN w{i} > 0 THEN 1 + w{i} ELSE 0 END"
         # "+ 0": the window is applied to the GIN index's hits, not found by a sort-key
         # range scan that tests each row's tsvector (see _gin_first).
         hits = _pg_hits(params, filters, loose=loose, where=window.format(col="sort_key + 0"))
-        inner = (
-            f"SELECT article_id, sort_key, {score} AS score"
-            f" FROM (SELECT article_id, sort_key, {ranks} FROM {hits} OFFSET 0) r"
-        )
+        inner = _pg_scored(hits, word_tsqueries, params)
         sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
         return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
     params["q"] = fts

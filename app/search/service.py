@@ -91,38 +91,62 @@ class _Search:
             hits, after = self.newest(key[1:], limit)
             return hits, None if after is None else ["older", *after]
         if key is None:
-            floor = repository.window_floor(
-                self.session,
-                fts=self.fts,
-                tsquery=self.ts,
-                filters=self.filters,
-                window=window,
-                loose=self.loose,
-            )
-            last_seen = None
-            if floor is not None and self._unranked(floor, window):
-                hits, after = self.newest(None, limit)
-                return hits, None if after is None else ["older", *after]
-        elif (
+            return self._first_page(limit, window)
+        if not (
             len(key) == 3
             and (key[0] is None or isinstance(key[0], int))
             and isinstance(key[1], float | int)
             and isinstance(key[2], int)
         ):
-            floor, last_seen = key[0], (float(key[1]), key[2])
-        else:
             raise pagination.invalid_cursor()
-        hits = repository.ranked(
+        floor, last_seen = key[0], (float(key[1]), key[2])
+        return self._window_page(self._ranked(floor, last_seen, limit + 1), floor, limit)
+
+    def _first_page(self, limit: int, window: int) -> Paged:
+        if not self.single_chars:
+            floor, hits = repository.first_ranked(
+                self.session,
+                fts=self.fts,
+                tsquery=self.ts,
+                word_tsqueries=self.word_ts,
+                filters=self.filters,
+                window=window,
+                limit=limit + 1,
+                loose=self.loose,
+            )
+            return self._window_page(hits, floor, limit)
+        # The floor first: a character in most articles is not ranked at all.
+        floor = repository.window_floor(
+            self.session,
+            fts=self.fts,
+            tsquery=self.ts,
+            filters=self.filters,
+            window=window,
+            loose=self.loose,
+        )
+        if floor is not None and self._unranked(floor, window):
+            hits, after = self.newest(None, limit)
+            return hits, None if after is None else ["older", *after]
+        return self._window_page(self._ranked(floor, None, limit + 1), floor, limit)
+
+    def _ranked(
+        self, floor: int | None, after: tuple[float, int] | None, limit: int
+    ) -> list[repository.Hit]:
+        return repository.ranked(
             self.session,
             fts=self.fts,
             tsquery=self.ts,
             word_tsqueries=self.word_ts,
             filters=self.filters,
             floor=floor,
-            after=last_seen,
-            limit=limit + 1,
+            after=after,
+            limit=limit,
             loose=self.loose,
         )
+
+    def _window_page(self, hits: list[repository.Hit], floor: int | None, limit: int) -> Paged:
+        """A page of ranked ``hits`` (up to ``limit + 1`` of them), and after the window's
+        last one the older hits, newest first."""
         if len(hits) > limit:
             last = hits[limit - 1]
             return hits[:limit], [floor, last.score, last.sort_key]

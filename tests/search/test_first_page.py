@@ -1,0 +1,95 @@
+"""A ranked search's first page, found in one pass: the same floor and hits as finding the
+window's floor first and ranking from it (PostgreSQL does the former; both databases are
+checked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+
+from app.articles import service as articles
+from app.articles.schemas import ArticleIn
+from app.core.db import make_engine, make_sessionmaker, unit_of_work
+from app.search import expression, repository
+from app.search.fields import IN_GROUPS
+from app.search.query import parse
+from tests.search import corpus
+
+COUNT = 80
+TREND = "潮流観測"
+# A term common lately: 12 of the newest 20 articles hold it, then only the 6 oldest. With a
+# window of 10 the newest rows hold the window; with 15 they do not (the GIN index finds the
+# rest); with 30 every hit fits in the window.
+TRENDING = {60, 62, 64, 66, 68, 70, 72, 74, 76, 77, 78, 79} | set(range(6))
+
+
+def _documents() -> list[dict[str, Any]]:
+    docs = list(corpus.documents(COUNT))
+    for n, doc in enumerate(docs):
+        # Published in slug order, an hour apart: the newest rows are the highest n.
+        doc["published_at"] = f"2025-03-{1 + n // 24:02d}T{n % 24:02d}:00:00Z"
+        if n in TRENDING:
+            doc["conclusion"] = [*doc["conclusion"], f"{TREND}の結果が公表された。"]
+    return docs
+
+
+@pytest.fixture
+def session(database_url: str) -> Any:
+    engine = make_engine(database_url, pool_size=1)
+    docs = _documents()
+    with unit_of_work(make_sessionmaker(engine, write=True)) as writing:
+        articles.create_many(
+            writing, [(d["slug"], ArticleIn.model_validate(d)) for d in docs], base_url=""
+        )
+    with unit_of_work(make_sessionmaker(engine, write=False)) as reading:
+        yield reading, docs
+    engine.dispose()
+
+
+def _both_ways(s: Session, q: str, filters: repository.Filters, window: int) -> tuple[Any, Any]:
+    query, groups = parse(q), IN_GROUPS["all"]
+    args: dict[str, Any] = {
+        "fts": expression.fts(query, groups),
+        "tsquery": expression.tsquery(query, groups),
+        "filters": filters,
+        "loose": expression.loose_tsquery(query, groups),
+    }
+    words = expression.word_tsqueries(query, groups)
+    floor = repository.window_floor(s, window=window, **args)
+    ranked = repository.ranked(s, word_tsqueries=words, floor=floor, after=None, limit=21, **args)
+    one_pass = repository.first_ranked(s, word_tsqueries=words, window=window, limit=21, **args)
+    return (floor, ranked), one_pass
+
+
+@pytest.mark.postgres_only
+def test_the_trending_term_takes_every_path(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: how many hits each pass found (newest rows first when the term is common
+    in them, then the GIN index when they hold too few)."""
+    s, _ = session
+    passes: list[int] = []
+    first_ranked = repository._pg_first_ranked
+
+    def counted(*args: Any) -> Any:
+        found = first_ranked(*args)
+        passes.append(found[0])
+        return found
+
+    monkeypatch.setattr(repository, "_pg_first_ranked", counted)
+    for window, expected in ((10, [10]), (15, [12, 15]), (30, [12, 18]), (1, [1])):
+        passes.clear()
+        two, one = _both_ways(s, TREND, repository.Filters(), window)
+        assert one == two
+        assert passes == expected, window
+
+
+def test_one_pass_gives_the_floor_and_hits_of_two(session: Any) -> None:
+    s, docs = session
+    keyword = docs[-1]["keywords"][0]
+    queries = [q for q, _ in corpus.QUERIES] + [TREND, f"{TREND} -京都", f'"{TREND}の結果"']
+    for q in queries:
+        for filters in (repository.Filters(), repository.Filters(keywords=(keyword,))):
+            for window in (1, 10, 15, 30, 500):
+                two, one = _both_ways(s, q, filters, window)
+                assert one == two, (q, filters, window)
