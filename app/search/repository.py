@@ -207,14 +207,20 @@ def _with_ids(conn: Connection, rows: list[tuple[int, float | None]]) -> list[Hi
 
 
 def _pg_hits(
-    params: dict[str, Any], filters: Filters, *, loose: str | None, where: str = "", order: str = ""
+    params: dict[str, Any],
+    filters: Filters,
+    *,
+    loose: str | None,
+    where: str = "",
+    order: str = "",
+    rank: bool = False,
 ) -> str:
     """PostgreSQL: a FROM item of the matching rows (``params["q"]`` is the tsquery), with
     ``where`` and ``order`` applied first. With a ``loose`` query (see
     ``expression.loose_tsquery``) the GIN index finds its candidates exactly, and only those
     the caller reads on to are tested against the phrase: that test must de-TOAST the row's
     tsvector. ("OFFSET 0" keeps PostgreSQL from pushing the phrase test into the candidates'
-    scan.)"""
+    scan.) With ``rank`` that test is the rank (see ``_pg_tested``)."""
     filtered = where + _filters(filters, "sort_key", params)
     if loose is None:
         return (
@@ -222,27 +228,37 @@ def _pg_hits(
             f" WHERE tsv @@ to_tsquery('simple', :q){filtered}{order} OFFSET 0) hits"
         )
     params["loose"] = loose
-    return (
-        "(SELECT * FROM (SELECT article_id, sort_key, tsv, wsv FROM search_docs"
+    candidates = (
+        "(SELECT article_id, sort_key, tsv, wsv FROM search_docs"
         f" WHERE tsv @@ to_tsquery('simple', :loose){filtered}{order} OFFSET 0) candidates"
-        " WHERE tsv @@ to_tsquery('simple', :q)) hits"
     )
+    return f"({_pg_tested(candidates, rank)}) hits"
+
+
+def _pg_tested(rows: str, rank: bool) -> str:
+    """The rows of ``rows`` that match, each tested by reading its tsvector. With ``rank``,
+    by its rank (> 0 exactly when a query without exclusions matches), which is kept as
+    ``r``: one read of the tsvector where a match test and then the rank took two."""
+    if not rank:
+        return f"SELECT * FROM {rows} WHERE tsv @@ to_tsquery('simple', :q)"
+    ranked = f"SELECT article_id, sort_key, wsv, {_ts_rank('tsv', 'q')} AS r FROM {rows} OFFSET 0"
+    return f"SELECT * FROM ({ranked}) tested WHERE r > 0"
 
 
 _PROBE_ROWS = 100
 _GLANCE_ROWS = 20
 
 
-def _pg_walk(filters: Filters, params: dict[str, Any]) -> str:
+def _pg_walk(filters: Filters, params: dict[str, Any], *, rank: bool = False) -> str:
     """PostgreSQL: the hits among the newest ``params["rows"]`` rows, newest first, each
-    row tested in turn (reading its tsvector)."""
-    return (
-        "SELECT * FROM (SELECT article_id, sort_key, tsv, wsv FROM search_docs"
-        " ORDER BY sort_key DESC LIMIT :rows) recent"
-        " WHERE tsv @@ to_tsquery('simple', :q)"
+    row tested in turn (see ``_pg_tested``)."""
+    recent = (
+        "(SELECT * FROM (SELECT article_id, sort_key, tsv, wsv FROM search_docs"
+        " ORDER BY sort_key DESC LIMIT :rows) newest WHERE true"
         + _filters(filters, "sort_key", params)
-        + " ORDER BY sort_key DESC"
+        + ") recent"
     )
+    return f"SELECT * FROM ({_pg_tested(recent, rank)}) walked ORDER BY sort_key DESC"
 
 
 def _pg_common(conn: Connection, filters: Filters, params: dict[str, Any]) -> bool:
@@ -383,12 +399,15 @@ def _ts_rank(vector: str, query: str) -> str:
     return f"ts_rank_cd('{TS_WEIGHTS}', {vector}, to_tsquery('simple', :{query}), 33)::float8"
 
 
-def _pg_scored(rows: str, word_tsqueries: Sequence[str], params: dict[str, Any]) -> str:
-    """PostgreSQL: ``rows`` (a FROM item of hits, with their vectors) with their scores."""
+def _pg_scored(
+    rows: str, word_tsqueries: Sequence[str], params: dict[str, Any], *, ranked: bool = False
+) -> str:
+    """PostgreSQL: ``rows`` (a FROM item of hits, with their vectors, or with their rank ``r``
+    and word vector if ``ranked``) with their scores."""
     # ts_rank_cd with normalisation 1|32 lies in [0, 1): each term that matches as a word
     # adds a whole tier, so word matches rank above boundary-crossing ones. A word rank is
     # above 0 exactly when the word phrase matches, so one call gives both.
-    ranks = _ts_rank("tsv", "q") + " AS r"
+    ranks = "r" if ranked else _ts_rank("tsv", "q") + " AS r"
     score = "r"
     for i, wq in enumerate(word_tsqueries):
         params[f"wq{i}"] = wq
@@ -410,9 +429,10 @@ def first_ranked(
     window: int,
     limit: int,
     loose: str | None = None,
+    negated: bool = False,
 ) -> tuple[int | None, list[Hit]]:
     """The window's floor (see ``window_floor``) and the first ``limit`` hits by score:
-    ``ranked`` from that floor on.
+    ``ranked`` from that floor on. ``negated``: the query excludes terms.
 
     PostgreSQL finds the window's hits once, where the floor query and then the ranked one
     would each read every hit the GIN index gives (for a term in most articles, 80,000
@@ -432,31 +452,40 @@ def first_ranked(
             after=None,
             limit=limit,
             loose=loose,
+            negated=negated,
         )
         return floor, hits
     _gin_first(conn)
     params: dict[str, Any] = {"q": tsquery, "window": window, "limit": limit}
+    rank = not negated  # the rows' test gives their rank (see _pg_tested)
     if _pg_common(conn, filters, params):
         # A term common lately may have fewer hits among the newest rows than the window:
         # the GIN index finds them then.
         params["rows"] = 2 * window
-        walked = f"({_pg_walk(filters, params)} LIMIT :window) w"
-        count, floor, hits = _pg_first_ranked(conn, walked, word_tsqueries, params)
+        walked = f"({_pg_walk(filters, params, rank=rank)} LIMIT :window) w"
+        count, floor, hits = _pg_first_ranked(conn, walked, word_tsqueries, params, rank)
         if count == window:
             return floor, hits
-    gin = _pg_hits(params, filters, loose=loose, order=" ORDER BY sort_key + 0 DESC")
+    order = " ORDER BY sort_key + 0 DESC"
+    gin = _pg_hits(params, filters, loose=loose, order=order, rank=rank)
     found = f"(SELECT * FROM {gin} LIMIT :window) w"
-    count, floor, hits = _pg_first_ranked(conn, found, word_tsqueries, params)
+    tested = rank and loose is not None
+    count, floor, hits = _pg_first_ranked(conn, found, word_tsqueries, params, tested)
     # As window_floor: no floor when all the hits fit in the window.
     return (floor if count == window else None), hits
 
 
 def _pg_first_ranked(
-    conn: Connection, window_rows: str, word_tsqueries: Sequence[str], params: dict[str, Any]
+    conn: Connection,
+    window_rows: str,
+    word_tsqueries: Sequence[str],
+    params: dict[str, Any],
+    ranked: bool,
 ) -> tuple[int, int | None, list[Hit]]:
-    """How many rows ``window_rows`` (a window's worth of hits or fewer) holds, the oldest
-    one's sort key, and the first page of them by score."""
-    scored = _pg_scored("w", word_tsqueries, params)
+    """How many rows ``window_rows`` (a window's worth of hits or fewer, ``ranked`` if they
+    carry their rank) holds, the oldest one's sort key, and the first page of them by
+    score."""
+    scored = _pg_scored("w", word_tsqueries, params, ranked=ranked)
     sql = (
         f"WITH w AS MATERIALIZED (SELECT * FROM {window_rows})"
         f" SELECT s.*, f.n, f.floor FROM ({scored}) s,"
@@ -480,9 +509,10 @@ def ranked(
     after: tuple[float, int] | None,
     limit: int,
     loose: str | None = None,
+    negated: bool = False,
 ) -> list[Hit]:
     """Hits from sort key ``floor`` on, by score (higher first), then newest first; ``after``
-    is the last (score, key)."""
+    is the last (score, key). ``negated``: the query excludes terms."""
     conn = _conn(session)
     params: dict[str, Any] = {"limit": limit, "floor": floor}
     window = "" if floor is None else " AND {col} >= :floor"
@@ -495,8 +525,9 @@ def ranked(
         params["q"] = tsquery
         # "+ 0": the window is applied to the GIN index's hits, not found by a sort-key
         # range scan that tests each row's tsvector (see _gin_first).
-        hits = _pg_hits(params, filters, loose=loose, where=window.format(col="sort_key + 0"))
-        inner = _pg_scored(hits, word_tsqueries, params)
+        where = window.format(col="sort_key + 0")
+        hits = _pg_hits(params, filters, loose=loose, where=where, rank=not negated)
+        inner = _pg_scored(hits, word_tsqueries, params, ranked=not negated and loose is not None)
         sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
         return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
     params["q"] = fts

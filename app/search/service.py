@@ -51,6 +51,7 @@ class _Search:
     loose: str | None = None
     # Every term is one character: a prefix query on the tokens (see ``segment``).
     single_chars: bool = False
+    negated: bool = False  # some terms are excluded
 
     def _newest(self, before: int | None, limit: int) -> list[repository.Hit]:
         return repository.newest(
@@ -113,6 +114,7 @@ class _Search:
                 window=window,
                 limit=limit + 1,
                 loose=self.loose,
+                negated=self.negated,
             )
             return self._window_page(hits, floor, limit)
         # The floor first: a character in most articles is not ranked at all.
@@ -142,6 +144,7 @@ class _Search:
             after=after,
             limit=limit,
             loose=self.loose,
+            negated=self.negated,
         )
 
     def _window_page(self, hits: list[repository.Hit], floor: int | None, limit: int) -> Paged:
@@ -190,7 +193,8 @@ def search(session: Session, *, principal: Principal, request: Request) -> Searc
     word_ts = expression.word_tsqueries(query, groups) if request.sort == "relevance" else []
     loose = expression.loose_tsquery(query, groups)
     single_chars = all(len(t.phrase.tokens) == 1 and t.phrase.prefix for t in query.terms)
-    search = _Search(session, fts, ts, word_ts, filters, loose, single_chars)
+    negated = bool(query.excluded)
+    search = _Search(session, fts, ts, word_ts, filters, loose, single_chars, negated)
     if request.sort == "newest":
         hits, cursor_key = search.newest(key, request.limit)
     else:
