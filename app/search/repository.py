@@ -488,9 +488,9 @@ def _pg_first_ranked(
     scored = _pg_scored("w", word_tsqueries, params, ranked=ranked)
     sql = (
         f"WITH w AS MATERIALIZED (SELECT * FROM {window_rows})"
-        f" SELECT s.*, f.n, f.floor FROM ({scored}) s,"
-        " (SELECT count(*) AS n, min(sort_key) AS floor FROM w) f"
-        " ORDER BY score DESC, sort_key DESC LIMIT :limit"
+        # Scalar subqueries run once; a joined aggregate was run again for every row.
+        f" SELECT s.*, (SELECT count(*) FROM w) AS n, (SELECT min(sort_key) FROM w) AS floor"
+        f" FROM ({scored}) s ORDER BY score DESC, sort_key DESC LIMIT :limit"
     )
     rows = conn.execute(text(sql), params).all()
     if not rows:
