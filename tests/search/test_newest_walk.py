@@ -1,0 +1,103 @@
+"""Newest first: the newest rows are tested in turn while the hits are dense enough among them,
+else the GIN index's hits are sorted; either way every hit comes, in order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.articles import service as articles
+from app.articles.schemas import ArticleIn
+from app.auth.principal import anonymous
+from app.core.db import make_engine, make_sessionmaker, unit_of_work
+from app.search import service
+from tests.search import corpus
+
+COUNT = 300
+# n: the article's age rank (0 the newest). Each term is planted in the articles listed.
+PLANTED = {
+    "潮流観測": {n for n in range(COUNT) if n % 10 == 3},  # dense: one in ten
+    "風穴観測": {n for n in range(COUNT) if n % 50 == 7},  # sparse: one in fifty
+    "氷室観測": {2, 9, 17, 33, 41, 58, 76, 90, 280, 285, 290, 299},  # dense lately, then not
+}
+
+
+def _documents() -> list[dict[str, Any]]:
+    docs = list(corpus.documents(COUNT))
+    for age, doc in enumerate(docs):
+        minutes = COUNT - age  # the newest, age 0, has the latest time
+        doc["slug"] = f"walk-{age:03d}"
+        doc["published_at"] = f"2025-04-01T{minutes // 60:02d}:{minutes % 60:02d}:00Z"
+        for term, ages in PLANTED.items():
+            if age in ages:
+                doc["conclusion"] = [*doc["conclusion"], f"{term}の記録が残る。"]
+    return docs
+
+
+@pytest.fixture
+def loaded(database_url: str) -> Iterator[tuple[Session, list[str]]]:
+    engine = make_engine(database_url, pool_size=1)
+    docs = _documents()
+    with unit_of_work(make_sessionmaker(engine, write=True)) as writing:
+        articles.create_many(
+            writing, [(d["slug"], ArticleIn.model_validate(d)) for d in docs], base_url=""
+        )
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    with unit_of_work(make_sessionmaker(engine, write=False)) as reading:
+        yield reading, statements
+    engine.dispose()
+
+
+def _pages(session: Session, q: str, limit: int) -> list[str]:
+    slugs: list[str] = []
+    cursor = None
+    while True:
+        page = service.search(
+            session,
+            principal=anonymous(public_read=True),
+            request=service.Request(q=q, sort="newest", limit=limit, cursor=cursor),
+        )
+        slugs += [i.slug for i in page.items]
+        if page.next_cursor is None:
+            return slugs
+        cursor = page.next_cursor
+
+
+@pytest.mark.parametrize("term", sorted(PLANTED))
+@pytest.mark.parametrize("limit", [5, 20, 100])
+def test_every_hit_comes_newest_first(
+    loaded: tuple[Session, list[str]], term: str, limit: int
+) -> None:
+    session, _ = loaded
+    assert _pages(session, term, limit) == [f"walk-{n:03d}" for n in sorted(PLANTED[term])]
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("term", "walks", "sorts"),
+    [
+        ("潮流観測", 2, 0),  # 10 in the newest 100: 165 more rows tested hold the rest
+        ("風穴観測", 1, 1),  # 2 in the newest 100: too sparse to walk on
+        ("氷室観測", 2, 1),  # 8 in the newest 100, then too few in the 244 rows after them
+    ],
+)
+def test_postgresql_walks_only_while_the_hits_are_dense(
+    loaded: tuple[Session, list[str]], term: str, walks: int, sorts: int
+) -> None:
+    """The first page of 20: the newest 100 rows are tested, then as many more as their
+    share of hits says will do (up to a cap); else the GIN index's hits are sorted."""
+    session, statements = loaded
+    page = service.search(
+        session,
+        principal=anonymous(public_read=True),
+        request=service.Request(q=term, sort="newest", limit=20),
+    )
+    assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
+    walked = [s for s in statements if "OFFSET %(skip)s" in s]
+    sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
+    assert (len(walked), len(sorted_)) == (walks, sorts)
