@@ -251,6 +251,7 @@ _PROBE_ROWS = 100
 # testing a row costs about 9 µs (it reads the tsvector), a GIN hit about 1 µs, so walking
 # pays for a term in some 5 % of the articles or more.
 _WALK_MORE_ROWS = 400
+_NO_EDGE = 2**63 - 1  # above every sort key (a BIGINT)
 _GLANCE_ROWS = 20
 
 
@@ -356,22 +357,25 @@ def _pg_newest(
     # first, is cheapest. When the first few hold too few hits, as many more are tested as
     # their share of hits says will do, up to a cap; past it, sorting the GIN index's hits
     # costs less ("+ 0": a sort, not a walk down the sort key testing every row).
+    # Each walk also gives the oldest row it tested (``edge``): the next one goes on below
+    # it. (Not by OFFSET: an article published between the two statements would shift
+    # the rows, and one would be tested, and returned, twice.)
     walk = (
-        "SELECT article_id, sort_key FROM (SELECT article_id, sort_key, tsv FROM search_docs"
-        " WHERE true"
+        "SELECT article_id, sort_key, edge FROM (SELECT *, min(sort_key) OVER () AS edge"
+        " FROM (SELECT article_id, sort_key, tsv FROM search_docs WHERE sort_key < :edge"
         + after
-        + " ORDER BY sort_key DESC LIMIT :rows OFFSET :skip) recent"
+        + " ORDER BY sort_key DESC LIMIT :rows) newest) recent"
         + " WHERE tsv @@ to_tsquery('simple', :q)"
         + _filters(filters, "sort_key", params)
         + " ORDER BY sort_key DESC LIMIT :limit"
     )
-    rows = list(conn.execute(text(walk), {**params, "rows": _PROBE_ROWS, "skip": 0}).all())
+    probed = conn.execute(text(walk), {**params, "rows": _PROBE_ROWS, "edge": _NO_EDGE}).all()
+    rows = [(a, k) for a, k, _ in probed]
     found = len(rows)
-    if found and found < limit:
-        more = math.ceil((limit - found) * _PROBE_ROWS / found * 1.5)
-        if more <= _WALK_MORE_ROWS:
-            step = {**params, "rows": more, "skip": _PROBE_ROWS, "limit": limit - found}
-            rows += conn.execute(text(walk), step).all()
+    more = math.ceil((limit - found) * _PROBE_ROWS / found * 1.5) if found else 0
+    if 0 < found < limit and more <= _WALK_MORE_ROWS:
+        step = {**params, "rows": more, "edge": probed[0].edge, "limit": limit - found}
+        rows += [(a, k) for a, k, _ in conn.execute(text(walk), step)]
     if len(rows) < limit:
         hits = _pg_hits(
             params, filters, loose=loose, where=after, order=" ORDER BY sort_key + 0 DESC"

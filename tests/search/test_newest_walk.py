@@ -20,7 +20,8 @@ from tests.search import corpus
 COUNT = 300
 # n: the article's age rank (0 the newest). Each term is planted in the articles listed.
 PLANTED = {
-    "潮流観測": {n for n in range(COUNT) if n % 10 == 3},  # dense: one in ten
+    # dense: one in ten, and the oldest of the newest 100 rows
+    "潮流観測": {n for n in range(COUNT) if n % 10 == 3} | {99},
     "風穴観測": {n for n in range(COUNT) if n % 50 == 7},  # sparse: one in fifty
     "氷室観測": {2, 9, 17, 33, 41, 58, 76, 90, 280, 285, 290, 299},  # dense lately, then not
 }
@@ -81,7 +82,7 @@ def test_every_hit_comes_newest_first(
 @pytest.mark.parametrize(
     ("term", "walks", "sorts"),
     [
-        ("潮流観測", 2, 0),  # 10 in the newest 100: 165 more rows tested hold the rest
+        ("潮流観測", 2, 0),  # 11 in the newest 100: 137 more rows tested hold the rest
         ("風穴観測", 1, 1),  # 2 in the newest 100: too sparse to walk on
         ("氷室観測", 2, 1),  # 8 in the newest 100, then too few in the 244 rows after them
     ],
@@ -98,6 +99,39 @@ def test_postgresql_walks_only_while_the_hits_are_dense(
         request=service.Request(q=term, sort="newest", limit=20),
     )
     assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
-    walked = [s for s in statements if "OFFSET %(skip)s" in s]
+    walked = [s for s in statements if "min(sort_key) OVER ()" in s]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
     assert (len(walked), len(sorted_)) == (walks, sorts)
+
+
+@pytest.mark.postgres_only
+def test_an_article_published_between_the_walks_repeats_no_hit(
+    loaded: tuple[Session, list[str]], database_url: str
+) -> None:
+    """Each walk sees its own snapshot: the second goes on below the oldest row the first
+    tested, so a newer article (which moves every row down one) is not counted twice."""
+    session, _ = loaded
+    doc = _documents()[0] | {"slug": "walk-new", "published_at": "2025-04-02T00:00:00Z"}
+    writer = make_engine(database_url, pool_size=1)
+    published: list[str] = []
+
+    def publish_after_the_first_walk(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        if "min(sort_key) OVER ()" in statement and not published:
+            published.append(doc["slug"])
+            with unit_of_work(make_sessionmaker(writer, write=True)) as w:
+                articles.create_many(w, [(doc["slug"], ArticleIn.model_validate(doc))], base_url="")
+
+    bind = session.get_bind()
+    event.listen(bind, "after_cursor_execute", publish_after_the_first_walk)
+    try:
+        page = service.search(
+            session,
+            principal=anonymous(public_read=True),
+            request=service.Request(q="潮流観測", sort="newest", limit=20),
+        )
+    finally:
+        event.remove(bind, "after_cursor_execute", publish_after_the_first_walk)
+        writer.dispose()
+    assert published
+    slugs = [i.slug for i in page.items]
+    assert slugs == [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])][:20]
