@@ -11,7 +11,7 @@ from typing import Any
 import orjson
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine, create_engine, make_url
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -93,9 +93,10 @@ def _ping_when_idle(engine: Engine, ping_after: float) -> None:
     """Test a pooled connection with a round trip before handing it out, as
     ``pool_pre_ping`` does, but only if it has lain idle ``ping_after`` seconds or more: one
     handed back that recently was alive then, and the ping was a fifth of a search's
-    PostgreSQL round trips. A dead one is replaced (the pool retries on DisconnectionError);
-    a server that goes away within the interval fails the requests in flight with a 503, and
-    SQLAlchemy then discards every pooled connection older than the failure."""
+    PostgreSQL round trips. A dead one is replaced, with every connection made before it (the
+    pool retries on InvalidatePoolError); a server that goes away within the interval fails
+    the requests in flight with a 503, and SQLAlchemy then discards every pooled connection
+    older than the failure."""
 
     def connected(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         record.info[_USED_AT] = time.monotonic()
@@ -106,7 +107,9 @@ def _ping_when_idle(engine: Engine, ping_after: float) -> None:
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as exc:
-            raise DisconnectionError(f"a pooled connection is gone: {exc}") from exc
+            # As pool_pre_ping does: every connection made before this one is suspect too
+            # (the server restarted, say), so the pool drops them all.
+            raise InvalidatePoolError(f"a pooled connection is gone: {exc}") from exc
 
     def checkin(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         record.info[_USED_AT] = time.monotonic()

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
@@ -112,14 +113,42 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(500, body, {"x-request-id": request_id})
 
 
+# PostgreSQL error classes and codes of a database that is failing for now, not of the request
+# (see https://www.postgresql.org/docs/current/errcodes-appendix.html): connection exceptions,
+# insufficient resources, shutdowns, and lost serialisation, deadlock or lock races.
+_PG_UNAVAILABLE_CLASSES = ("08", "53")
+_PG_UNAVAILABLE = frozenset({"57P01", "57P02", "57P03", "40001", "40P01", "55P03"})
+# SQLite's: busy or locked past the busy timeout, an I/O error, a file it cannot open.
+_SQLITE_UNAVAILABLE = frozenset(
+    {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
+)
+
+
+def database_unavailable(exc: Exception) -> bool:
+    """Whether ``exc`` says the database is unreachable or failing for now, so that a retry
+    soon may succeed; anything else (a bad statement, a value past a limit, a timeout that
+    would recur) is an internal error."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        return getattr(orig, "sqlite_errorcode", 0) & 0xFF in _SQLITE_UNAVAILABLE
+    code = getattr(orig, "sqlstate", None)
+    if code is None:
+        # No code: the driver could not reach the server at all.
+        return True
+    return code.startswith(_PG_UNAVAILABLE_CLASSES) or code in _PG_UNAVAILABLE
+
+
 async def _database_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, OperationalError)
-    # A lost or refused connection, a server shutting down, a cancelled statement: the
-    # database is failing, not the request, and a retry soon may well succeed. (SQLite also
-    # reports mistakes in SQL as OperationalError: those stay internal errors.)
-    if isinstance(exc.orig, sqlite3.Error) and not exc.connection_invalidated:
+    if not database_unavailable(exc):
         return await _unexpected(request, exc)
-    log.warning("database failing in %s %s: %s", request.method, request.url.path, exc.orig)
+    cause = getattr(exc, "orig", exc)
+    log.warning("database failing in %s %s: %s", request.method, request.url.path, cause)
     error = ServiceUnavailable(
         "the database is unreachable or failing for now; retry after `Retry-After` seconds",
         headers={"retry-after": "1"},
@@ -132,4 +161,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(PoolTimeout, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -7,15 +7,18 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from app.articles import across
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.handlers import database_unavailable
 from app.main import create_app
 from tests.conftest import TEST_URL
 
@@ -64,6 +67,37 @@ def test_a_mistake_in_sql_is_still_an_internal_error(
         response = client.get("/v1/keywords")
     assert response.status_code == 500
     assert response.json()["type"] == "urn:kiji:problem:internal-error"
+
+
+def _sqlite(message: str, code: int) -> sqlite3.OperationalError:
+    error = sqlite3.OperationalError(message)
+    error.sqlite_errorcode = code  # set by sqlite3 itself when SQLite raises it
+    return error
+
+
+@pytest.mark.parametrize(
+    ("orig", "unavailable"),
+    [
+        (psycopg.OperationalError("connection refused"), True),  # no SQLSTATE: unreachable
+        (psycopg.errors.AdminShutdown(), True),
+        (psycopg.errors.ConnectionFailure(), True),
+        (psycopg.errors.TooManyConnections(), True),
+        (psycopg.errors.SerializationFailure(), True),
+        (psycopg.errors.DeadlockDetected(), True),
+        (psycopg.errors.QueryCanceled(), False),  # a statement timeout would recur
+        (psycopg.errors.ProgramLimitExceeded(), False),
+        (_sqlite("database is locked", sqlite3.SQLITE_BUSY), True),
+        (_sqlite("disk I/O error", sqlite3.SQLITE_IOERR_READ), True),
+        (_sqlite("unable to open database file", sqlite3.SQLITE_CANTOPEN), True),
+        (_sqlite("no such table: x", sqlite3.SQLITE_ERROR), False),
+    ],
+)
+def test_only_a_failing_database_is_unavailable(orig: Exception, unavailable: bool) -> None:
+    assert database_unavailable(OperationalError("SELECT 1", {}, orig)) is unavailable
+
+
+def test_a_pool_with_no_connection_to_spare_is_unavailable() -> None:
+    assert database_unavailable(PoolTimeout("QueuePool limit of size 20 overflow 20 reached"))
 
 
 def test_every_v1_operation_documents_the_503(client: TestClient) -> None:
@@ -122,17 +156,14 @@ def test_a_connection_handed_back_recently_is_reused_without_a_ping(
 
 
 @pytest.mark.postgres_only
-def test_an_idle_connection_the_server_dropped_is_replaced_before_use(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_idle_connection_the_server_dropped_is_replaced_before_use() -> None:
     engine = make_engine(TEST_URL, pool_size=1, ping_after=0)
-    pings = _counting_pings(engine, monkeypatch)
     try:
         first = _backend(engine)
         _terminate(first)
+        # Found dead by the ping, not by a failed statement: this raises nothing.
         second = _backend(engine)
         assert second != first
-        assert pings  # the dead one was found by a ping, not by a failed statement
         assert _backend(engine) == second
     finally:
         engine.dispose()
@@ -147,5 +178,40 @@ def test_a_connection_dropped_within_the_interval_fails_once_then_the_pool_recov
             conn.execute(text("SELECT 1"))
         assert failed.value.connection_invalidated
         assert _backend(engine) > 0
+    finally:
+        engine.dispose()
+
+
+def _pid(conn: Any) -> int:
+    pid: int = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return pid
+
+
+@pytest.mark.postgres_only
+def test_a_dead_connection_found_by_a_ping_retires_the_whole_pool(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As after a server restart: the first ping that fails replaces every pooled
+    connection, so the others are not handed out (or pinged) one by one."""
+    engine = make_engine(TEST_URL, pool_size=2, ping_after=0)
+    failed: list[int] = []
+    ping = engine.dialect.do_ping
+
+    def watched(dbapi_connection: Any) -> bool:
+        try:
+            return ping(dbapi_connection)
+        except Exception:
+            failed.append(1)
+            raise
+
+    monkeypatch.setattr(engine.dialect, "do_ping", watched)
+    try:
+        with engine.connect() as a, engine.connect() as b:
+            old = {_pid(a), _pid(b)}
+        for pid in old:
+            _terminate(pid)
+        with engine.connect() as a, engine.connect() as b:
+            assert {_pid(a), _pid(b)}.isdisjoint(old)
+        assert failed == [1]
     finally:
         engine.dispose()
