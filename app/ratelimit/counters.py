@@ -85,13 +85,16 @@ class MemoryCounter:
         entry = self._entries.get(key)
         if entry is None:
             entry = self._entries[key] = [number, 0, 0, window_s]
-        elif entry[0] != number:
+        elif entry[0] < number:
             # The window moved on: its count becomes the one before, if it was the last one.
             entry[2] = entry[1] if entry[0] == number - 1 else 0
             entry[1] = 0
             entry[0] = number
+        elif entry[0] > number:
+            # The clock stepped back: count on in the window already begun, not from zero.
+            number = entry[0]
         _, current, previous, _ = entry
-        into = now - number * window_s
+        into = max(0.0, now - number * window_s)
         previous_expires_in = (window_s - into) if previous else 0.0
         allowed = floor(previous * previous_expires_in / window_s + current) + 1 <= quota
         if allowed:

@@ -106,3 +106,13 @@ def test_quiet_callers_are_swept_out_after_two_windows() -> None:
     assert len(counter) == 1
     # A caller swept out starts afresh, as one whose windows expired would.
     assert counter.hit_now("quiet", 5, 60).remaining == 4
+
+
+def test_a_clock_stepping_back_does_not_reset_the_count() -> None:
+    clock = Clock(1_800_000_030.0)
+    counter = MemoryCounter(clock=clock)
+    for _ in range(3):
+        counter.hit_now("k", 3, 60)
+    clock.now -= 45  # back into the window before
+    answer = counter.hit_now("k", 3, 60)
+    assert (answer.allowed, answer.remaining) == (False, 0)

@@ -57,10 +57,13 @@ def _both_ways(s: Session, q: str, filters: repository.Filters, window: int) -> 
         "loose": expression.loose_tsquery(query, groups),
     }
     words = expression.word_tsqueries(query, groups)
-    # The floor by match tests; the ranked hits of both ways by rank (see _pg_tested).
+    # The two-query way tests matches with @@ ("negated" says so); the one pass tests a
+    # phrase's candidates by their rank where it can (see _pg_tested).
     floor = repository.window_floor(s, window=window, **args)
+    ranked = repository.ranked(
+        s, word_tsqueries=words, floor=floor, after=None, limit=21, negated=True, **args
+    )
     args["negated"] = bool(query.excluded)
-    ranked = repository.ranked(s, word_tsqueries=words, floor=floor, after=None, limit=21, **args)
     one_pass = repository.first_ranked(s, word_tsqueries=words, window=window, limit=21, **args)
     return (floor, ranked), one_pass
 
