@@ -60,9 +60,9 @@ class MemoryCounter:
     The same sliding window counter as ``limits``' storages (windows aligned on multiples of
     their length since the epoch), kept in one dict entry per caller. ``limits``' own memory
     storage is not used: it takes a lock per call and starts a new timer thread every 10 ms
-    while requests arrive, and the served fast path paid some 37 µs of CPU a request for
-    that, a third of all it did. Entries of callers gone quiet for two windows are swept out
-    once per ``sweep_every`` seconds, so memory follows the callers of the last windows."""
+    while requests arrive; without it the served fast path's CPU per request fell from 96 to
+    79 µs (bench/serve_bench.py). Entries of callers gone quiet for two windows are swept
+    out once per ``sweep_every`` seconds, so memory follows the callers of the last windows."""
 
     def __init__(
         self, *, clock: Callable[[], float] = time.time, sweep_every: float = 60.0
