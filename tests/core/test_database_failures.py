@@ -110,10 +110,14 @@ def test_every_v1_operation_documents_the_503(client: TestClient) -> None:
     assert "503" not in paths["/healthz"]["get"]["responses"]
 
 
+def _pid(conn: Any) -> int:
+    pid: int = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return pid
+
+
 def _backend(engine: Engine) -> int:
     with engine.connect() as conn:
-        pid: int = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    return pid
+        return _pid(conn)
 
 
 def _terminate(pid: int) -> None:
@@ -180,11 +184,6 @@ def test_a_connection_dropped_within_the_interval_fails_once_then_the_pool_recov
         assert _backend(engine) > 0
     finally:
         engine.dispose()
-
-
-def _pid(conn: Any) -> int:
-    pid: int = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
-    return pid
 
 
 @pytest.mark.postgres_only
