@@ -24,7 +24,9 @@ PLANTED = {
     "潮流観測": {n for n in range(COUNT) if n % 10 == 3} | {99},
     "風穴観測": {n for n in range(COUNT) if n % 50 == 7},  # sparse: one in fifty
     "氷室観測": {2, 9, 17, 33, 41, 58, 76, 90, 280, 285, 290, 299},  # dense lately, then not
+    "常設観測": {n for n in range(COUNT) if n % 7},  # in most articles
 }
+WALK = " AS edge"  # in the newest-first walk's statement
 
 
 def _documents() -> list[dict[str, Any]]:
@@ -99,7 +101,7 @@ def test_postgresql_walks_only_while_the_hits_are_dense(
         request=service.Request(q=term, sort="newest", limit=20),
     )
     assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
-    walked = [s for s in statements if "min(sort_key) OVER ()" in s]
+    walked = [s for s in statements if WALK in s]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
     assert (len(walked), len(sorted_)) == (walks, sorts)
 
@@ -116,7 +118,7 @@ def test_an_article_published_between_the_walks_repeats_no_hit(
     published: list[str] = []
 
     def publish_after_the_first_walk(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
-        if "min(sort_key) OVER ()" in statement and not published:
+        if WALK in statement and not published:
             published.append(doc["slug"])
             with unit_of_work(make_sessionmaker(writer, write=True)) as w:
                 articles.create_many(w, [(doc["slug"], ArticleIn.model_validate(doc))], base_url="")
@@ -135,3 +137,74 @@ def test_an_article_published_between_the_walks_repeats_no_hit(
     assert published
     slugs = [i.slug for i in page.items]
     assert slugs == [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])][:20]
+
+
+def _tested(session: Session, statement: str, params: Any, alias: str) -> int:
+    """How many rows the subquery ``alias`` gave to its filter when ``statement`` ran."""
+    plan = (
+        session.connection()
+        .exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params)
+        .scalar_one()
+    )
+
+    def nodes(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    (node,) = [n for n in nodes(plan[0]["Plan"]) if n.get("Alias") == alias]
+    return int(node["Actual Rows"] + node.get("Rows Removed by Filter", 0))
+
+
+def _capture(session: Session) -> tuple[list[tuple[str, Any]], Any]:
+    ran: list[tuple[str, Any]] = []
+    bind = session.get_bind()
+
+    def keep(_c: Any, _cur: Any, statement: str, params: Any, *_: Any) -> None:
+        ran.append((statement, params))
+
+    event.listen(bind, "before_cursor_execute", keep)
+    return ran, lambda: event.remove(bind, "before_cursor_execute", keep)
+
+
+@pytest.mark.postgres_only
+def test_postgresql_newest_walk_stops_at_the_pages_last_hit(
+    loaded: tuple[Session, list[str]],
+) -> None:
+    """潮流観測: 11 hits in the newest 100 rows; the second walk may test 137 more, but the
+    21st hit (age 193) is the 94th of them, and it stops there."""
+    session, _ = loaded
+    ran, stop = _capture(session)
+    try:
+        service.search(
+            session,
+            principal=anonymous(public_read=True),
+            request=service.Request(q="潮流観測", sort="newest", limit=20),
+        )
+    finally:
+        stop()
+    walks = [(s, p) for s, p in ran if WALK in s]
+    assert [p["rows"] for _, p in walks] == [100, 137]
+    assert _tested(session, *walks[1], alias="newest") == 94
+
+
+@pytest.mark.postgres_only
+def test_postgresql_ranked_walk_stops_at_the_windows_last_hit(
+    loaded: tuple[Session, list[str]],
+) -> None:
+    """常設観測 is in six of every seven articles: a window of 50 is found by ranking the
+    newest rows in turn, and its 50th hit is the 59th row (age 58), not all 100 walked."""
+    session, _ = loaded
+    ran, stop = _capture(session)
+    try:
+        page = service.search(
+            session,
+            principal=anonymous(public_read=True),
+            request=service.Request(q="常設観測", window=50, limit=10),
+        )
+    finally:
+        stop()
+    assert len(page.items) == 10
+    (first,) = [(s, p) for s, p in ran if s.startswith("WITH w AS MATERIALIZED")]
+    assert first[1]["rows"] == 100
+    assert _tested(session, *first, alias="tested") == 59
