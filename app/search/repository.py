@@ -215,13 +215,14 @@ def _pg_hits(
     where: str = "",
     order: str = "",
     rank: bool = False,
+    negated: bool = False,
 ) -> str:
     """PostgreSQL: a FROM item of the matching rows (``params["q"]`` is the tsquery), with
     ``where`` and ``order`` applied first. With a ``loose`` query (see
     ``expression.loose_tsquery``) the GIN index finds its candidates exactly, and only those
     the caller reads on to are tested against the phrase: that test must de-TOAST the row's
     tsvector. ("OFFSET 0" keeps PostgreSQL from pushing the phrase test into the candidates'
-    scan.) With ``rank`` that test is the rank (see ``_pg_tested``)."""
+    scan.) With ``rank`` that test gives the rank (see ``_pg_tested``)."""
     filtered = where + _filters(filters, "sort_key", params)
     if loose is None:
         return (
@@ -233,21 +234,37 @@ def _pg_hits(
         "(SELECT article_id, sort_key, tsv, wsv FROM search_docs"
         f" WHERE tsv @@ to_tsquery('simple', :loose){filtered}{order} OFFSET 0) candidates"
     )
-    return f"({_pg_tested(candidates, rank)}) hits"
+    return f"({_pg_tested(candidates, rank, negated=negated)}) hits"
 
 
-def _pg_tested(rows: str, rank: bool, *, order: str = "") -> str:
+def _pg_tested(rows: str, rank: bool, *, negated: bool = False, order: str = "") -> str:
     """The rows of ``rows`` that match, each tested by reading its tsvector. With ``rank``,
-    by its rank (> 0 exactly when a query without exclusions matches), which is kept as
-    ``r``: one read of the tsvector where a match test and then the rank took two.
+    their rank is kept as ``r``: one read of the tsvector where a match test and then the
+    rank took two. Without exclusions the rank is the test (> 0 exactly when the query
+    matches); with them (``negated``) the test and the rank share one read (``_read``).
     ``order`` is the order ``rows`` come in, when the planner can tell it from a column:
     then a LIMIT above stops the tests once it has its rows. (Without it the planner sorts
     the tested rows, so it tests them all.)"""
     if not rank:
         return f"SELECT * FROM {rows} WHERE tsv @@ to_tsquery('simple', :q)"
-    rank_sql = _ts_rank("tsv", "q")
-    ranked = f"SELECT article_id, sort_key, wsv, {rank_sql} AS r FROM {rows}{order} OFFSET 0"
-    return f"SELECT * FROM ({ranked}) tested WHERE r > 0"
+    if negated:
+        source = f"({_read(rows, 'tsv', order)}) tsv_read"
+        rank_sql = _ts_rank("tsv_read", "q")
+        rank_sql = f"CASE WHEN tsv_read @@ to_tsquery('simple', :q) THEN {rank_sql} END"
+        test = "r IS NOT NULL"
+    else:
+        source, rank_sql, test = rows, _ts_rank("tsv", "q"), "r > 0"
+    ranked = f"SELECT article_id, sort_key, wsv, {rank_sql} AS r FROM {source}{order} OFFSET 0"
+    return f"SELECT * FROM ({ranked}) tested WHERE {test}"
+
+
+def _read(rows: str, vector: str, order: str = "") -> str:
+    """``rows`` and their ``vector`` read once, as ``<vector>_read``: each function given a
+    TOASTed value reads it again, and these tsvectors take tens of KB. (``ts_delete`` of a
+    lexeme no vector holds returns its argument as read; "OFFSET 0" keeps the subquery from
+    being merged into the query above, which would call it again for each use.)"""
+    read = f"ts_delete({vector}, ''::text) AS {vector}_read"
+    return f"SELECT *, {read} FROM {rows}{order} OFFSET 0"
 
 
 _PROBE_ROWS = 100
@@ -259,7 +276,9 @@ _NO_EDGE = 2**63 - 1  # above every sort key (a BIGINT)
 _GLANCE_ROWS = 20
 
 
-def _pg_walk(filters: Filters, params: dict[str, Any], *, rank: bool = False) -> str:
+def _pg_walk(
+    filters: Filters, params: dict[str, Any], *, rank: bool = False, negated: bool = False
+) -> str:
     """PostgreSQL: the hits among the newest ``params["rows"]`` rows, newest first, each
     row tested in turn (see ``_pg_tested``)."""
     recent = (
@@ -269,7 +288,8 @@ def _pg_walk(filters: Filters, params: dict[str, Any], *, rank: bool = False) ->
         + ") recent"
     )
     order = " ORDER BY sort_key DESC"
-    return f"SELECT * FROM ({_pg_tested(recent, rank, order=order)}) walked{order}"
+    tested = _pg_tested(recent, rank, negated=negated, order=order)
+    return f"SELECT * FROM ({tested}) walked{order}"
 
 
 def _pg_common(conn: Connection, filters: Filters, params: dict[str, Any]) -> bool:
@@ -437,9 +457,12 @@ def _pg_scored(
     # above 0 exactly when the word phrase matches, so one call gives both.
     ranks = "r" if ranked else _ts_rank("tsv", "q") + " AS r"
     score = "r"
+    words = "wsv"
+    if len(word_tsqueries) > 1:
+        rows, words = f"({_read(rows, 'wsv')}) wsv_read", "wsv_read"
     for i, wq in enumerate(word_tsqueries):
         params[f"wq{i}"] = wq
-        ranks += f", {_ts_rank('wsv', f'wq{i}')} AS w{i}"
+        ranks += f", {_ts_rank(words, f'wq{i}')} AS w{i}"
         score += f" + CASE WHEN w{i} > 0 THEN 1 + w{i} ELSE 0 END"
     return (
         f"SELECT article_id, sort_key, {score} AS score"
@@ -485,19 +508,18 @@ def first_ranked(
         return floor, hits
     _gin_first(conn)
     params: dict[str, Any] = {"q": tsquery, "window": window, "limit": limit}
-    rank = not negated  # the rows' test gives their rank (see _pg_tested)
     if _pg_common(conn, filters, params):
         # A term common lately may have fewer hits among the newest rows than the window:
         # the GIN index finds them then.
         params["rows"] = 2 * window
-        walked = f"({_pg_walk(filters, params, rank=rank)} LIMIT :window) w"
-        count, floor, hits = _pg_first_ranked(conn, walked, word_tsqueries, params, rank)
+        walked = f"({_pg_walk(filters, params, rank=True, negated=negated)} LIMIT :window) w"
+        count, floor, hits = _pg_first_ranked(conn, walked, word_tsqueries, params, True)
         if count == window:
             return floor, hits
     order = " ORDER BY sort_key + 0 DESC"
-    gin = _pg_hits(params, filters, loose=loose, order=order, rank=rank)
+    gin = _pg_hits(params, filters, loose=loose, order=order, rank=True, negated=negated)
     found = f"(SELECT * FROM {gin} LIMIT :window) w"
-    tested = rank and loose is not None
+    tested = loose is not None  # else the GIN index's match is exact: nothing read yet
     count, floor, hits = _pg_first_ranked(conn, found, word_tsqueries, params, tested)
     # As window_floor: no floor when all the hits fit in the window.
     return (floor if count == window else None), hits
@@ -554,8 +576,8 @@ def ranked(
         # "+ 0": the window is applied to the GIN index's hits, not found by a sort-key
         # range scan that tests each row's tsvector (see _gin_first).
         where = window.format(col="sort_key + 0")
-        hits = _pg_hits(params, filters, loose=loose, where=where, rank=not negated)
-        inner = _pg_scored(hits, word_tsqueries, params, ranked=not negated and loose is not None)
+        hits = _pg_hits(params, filters, loose=loose, where=where, rank=True, negated=negated)
+        inner = _pg_scored(hits, word_tsqueries, params, ranked=loose is not None)
         sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
         return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
     params["q"] = fts
