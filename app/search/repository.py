@@ -308,9 +308,7 @@ def _pg_walk_floor(
 ) -> int | None:
     """PostgreSQL, for a common term (``_pg_common``): the window's floor found among the
     newest twice the window of rows (None when too few of them match)."""
-    if not _pg_common(conn, filters, params):
-        return None
-    params["rows"] = 2 * window
+    params["rows"], params["offset"] = 2 * window, window - 1
     floor: int | None = conn.execute(
         text(f"SELECT sort_key FROM ({_pg_walk(filters, params)}) w LIMIT 1 OFFSET :offset"),
         params,
@@ -336,9 +334,10 @@ def window_floor(
     if _is_pg(conn):
         _gin_first(conn)
         params["q"] = tsquery
-        walked = _pg_walk_floor(conn, filters, window, params)
-        if walked is not None:
-            return walked
+        if _pg_common(conn, filters, params):
+            walked = _pg_walk_floor(conn, filters, window, params)
+            if walked is not None:
+                return walked
         # "+ 0": sort the GIN index's hits rather than walk down the sort key testing each
         # row (see _gin_first).
         hits = _pg_hits(params, filters, loose=loose, order=" ORDER BY sort_key + 0 DESC")
@@ -481,9 +480,12 @@ def first_ranked(
     limit: int,
     loose: str | None = None,
     negated: bool = False,
-) -> tuple[int | None, list[Hit]]:
+    unranked_within: int = 0,
+) -> tuple[int | None, list[Hit] | None]:
     """The window's floor (see ``window_floor``) and the first ``limit`` hits by score:
-    ``ranked`` from that floor on. ``negated``: the query excludes terms.
+    ``ranked`` from that floor on. ``negated``: the query excludes terms. With
+    ``unranked_within``, hits that lie within that many of the newest articles (that pass
+    the filters) are not ranked: the hits are None.
 
     PostgreSQL finds the window's hits once, where the floor query and then the ranked one
     would each read every hit the GIN index gives (for a term in most articles, 80,000
@@ -493,6 +495,8 @@ def first_ranked(
         floor = window_floor(
             session, fts=fts, tsquery=tsquery, filters=filters, window=window, loose=loose
         )
+        if _unranked(session, floor, filters, unranked_within):
+            return floor, None
         hits = ranked(
             session,
             fts=fts,
@@ -508,7 +512,13 @@ def first_ranked(
         return floor, hits
     _gin_first(conn)
     params: dict[str, Any] = {"q": tsquery, "window": window, "limit": limit}
-    if _pg_common(conn, filters, params):
+    common = _pg_common(conn, filters, params)
+    if common and unranked_within:
+        # Most likely not ranked: the floor first, and the ranking only if need be.
+        floor = _pg_walk_floor(conn, filters, window, params)
+        if _unranked(session, floor, filters, unranked_within):
+            return floor, None
+    if common:
         # A term common lately may have fewer hits among the newest rows than the window:
         # the GIN index finds them then.
         params["rows"] = 2 * window
@@ -522,7 +532,14 @@ def first_ranked(
     tested = loose is not None  # else the GIN index's match is exact: nothing read yet
     count, floor, hits = _pg_first_ranked(conn, found, word_tsqueries, params, tested)
     # As window_floor: no floor when all the hits fit in the window.
-    return (floor if count == window else None), hits
+    floor = floor if count == window else None
+    if _unranked(session, floor, filters, unranked_within):
+        return floor, None
+    return floor, hits
+
+
+def _unranked(session: Session, floor: int | None, filters: Filters, within: int) -> bool:
+    return bool(within) and floor is not None and spans_under(session, floor, filters, within)
 
 
 def _pg_first_ranked(

@@ -72,19 +72,6 @@ class _Search:
             return hits, None
         return hits[:limit], [hits[limit - 1].sort_key]
 
-    def _unranked(self, floor: int, window: int) -> bool:
-        """Whether the query is one-character terms whose newest ``window`` hits lie within
-        the newest ``2 * window`` articles (that pass the filters): particles such as の or
-        は. Such a query is listed newest first, as the older hits are.
-
-        BM25 gives a term in most articles no weight: FTS5 clamps its IDF to a millionth, and
-        ``ts_rank_cd`` has no IDF at all. What is left is how often a kana repeats, and
-        computing even that reads every occurrence of the character in the store: FTS5 counts
-        the term's articles for its IDF, PostgreSQL re-reads each ranked article's tsvector."""
-        return self.single_chars and repository.spans_under(
-            self.session, floor, self.filters, 2 * window
-        )
-
     def ranked(self, key: list[Any] | None, limit: int, window: int) -> Paged:
         """Cursor keys: ``[floor, score, sort_key]`` within the window, ``["older", sort_key]``
         after it."""
@@ -104,32 +91,31 @@ class _Search:
         return self._window_page(self._ranked(floor, last_seen, limit + 1), floor, limit)
 
     def _first_page(self, limit: int, window: int) -> Paged:
-        if not self.single_chars:
-            floor, hits = repository.first_ranked(
-                self.session,
-                fts=self.fts,
-                tsquery=self.ts,
-                word_tsqueries=self.word_ts,
-                filters=self.filters,
-                window=window,
-                limit=limit + 1,
-                loose=self.loose,
-                negated=self.negated,
-            )
-            return self._window_page(hits, floor, limit)
-        # The floor first: a character in most articles is not ranked at all.
-        floor = repository.window_floor(
+        floor, hits = repository.first_ranked(
             self.session,
             fts=self.fts,
             tsquery=self.ts,
+            word_tsqueries=self.word_ts,
             filters=self.filters,
             window=window,
+            limit=limit + 1,
             loose=self.loose,
+            negated=self.negated,
+            unranked_within=2 * window if self.single_chars else 0,
         )
-        if floor is not None and self._unranked(floor, window):
+        if hits is None:
+            # One-character terms whose newest ``window`` hits lie within the newest
+            # ``2 * window`` articles (that pass the filters): particles such as の or は.
+            # Such a query is listed newest first, as the older hits are.
+            #
+            # BM25 gives a term in most articles no weight: FTS5 clamps its IDF to a
+            # millionth, and ``ts_rank_cd`` has no IDF at all. What is left is how often a
+            # kana repeats, and computing even that reads every occurrence of the character
+            # in the store: FTS5 counts the term's articles for its IDF, PostgreSQL re-reads
+            # each ranked article's tsvector.
             hits, after = self.newest(None, limit)
             return hits, None if after is None else ["older", *after]
-        return self._window_page(self._ranked(floor, None, limit + 1), floor, limit)
+        return self._window_page(hits, floor, limit)
 
     def _ranked(
         self, floor: int | None, after: tuple[float, int] | None, limit: int

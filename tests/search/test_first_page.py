@@ -98,3 +98,31 @@ def test_one_pass_gives_the_floor_and_hits_of_two(session: Any) -> None:
             for window in (1, 10, 15, 30, 500):
                 two, one = _both_ways(s, q, filters, window)
                 assert one == two, (q, filters, window)
+
+
+def test_one_character_terms_in_most_articles_are_not_ranked(session: Any) -> None:
+    """With ``unranked_within``, the first page says "not ranked" exactly when the window's
+    hits lie within that many of the newest articles, and is ranked as before otherwise."""
+    s, docs = session
+    keyword = docs[-1]["keywords"][0]
+    outcomes = set()
+    for q in [q for q, kind in corpus.QUERIES if kind.startswith("1-char")]:
+        for filters in (repository.Filters(), repository.Filters(keywords=(keyword,))):
+            for window in (1, 10, 15, 30, 500):
+                (floor, ranked), _ = _both_ways(s, q, filters, window)
+                query, groups = parse(q), IN_GROUPS["all"]
+                one = repository.first_ranked(
+                    s,
+                    fts=expression.fts(query, groups),
+                    tsquery=expression.tsquery(query, groups),
+                    word_tsqueries=expression.word_tsqueries(query, groups),
+                    filters=filters,
+                    loose=expression.loose_tsquery(query, groups),
+                    window=window,
+                    limit=21,
+                    unranked_within=2 * window,
+                )
+                within = floor is not None and repository.spans_under(s, floor, filters, 2 * window)
+                assert one == (floor, None if within else ranked), (q, filters, window)
+                outcomes.add(within)
+    assert outcomes == {True, False}
