@@ -222,7 +222,11 @@ def _pg_hits(
     ``expression.loose_tsquery``) the GIN index finds its candidates exactly, and only those
     the caller reads on to are tested against the phrase: that test must de-TOAST the row's
     tsvector. ("OFFSET 0" keeps PostgreSQL from pushing the phrase test into the candidates'
-    scan.) With ``rank`` that test gives the rank (see ``_pg_tested``)."""
+    scan.) With ``rank`` that test gives the rank (see ``_pg_tested``).
+
+    The rows come in ``order``: the layers above it add no ORDER BY of their own, as the
+    planner cannot see that ``sort_key + 0`` orders ``sort_key`` and would sort the tested
+    rows again (testing them all first), so callers rely on the executor keeping it."""
     filtered = where + _filters(filters, "sort_key", params)
     if loose is None:
         return (
@@ -244,11 +248,12 @@ def _pg_tested(rows: str, rank: bool, *, negated: bool = False, order: str = "")
     matches); with them (``negated``) the test and the rank share one read (``_read``).
     ``order`` is the order ``rows`` come in, when the planner can tell it from a column:
     then a LIMIT above stops the tests once it has its rows. (Without it the planner sorts
-    the tested rows, so it tests them all.)"""
+    the tested rows, so it tests them all.) Without ``rank`` the test is a match test, and
+    ``negated`` and ``order`` change nothing."""
     if not rank:
         return f"SELECT * FROM {rows} WHERE tsv @@ to_tsquery('simple', :q)"
     if negated:
-        source = f"({_read(rows, 'tsv', order)}) tsv_read"
+        source = f"({_read(rows, 'tsv', order)}) read_rows"
         rank_sql = _ts_rank("tsv_read", "q")
         rank_sql = f"CASE WHEN tsv_read @@ to_tsquery('simple', :q) THEN {rank_sql} END"
         test = "r IS NOT NULL"
@@ -281,13 +286,15 @@ def _pg_walk(
 ) -> str:
     """PostgreSQL: the hits among the newest ``params["rows"]`` rows, newest first, each
     row tested in turn (see ``_pg_tested``)."""
+    order = " ORDER BY sort_key DESC"
+    # Ordered again after the filters: a filter made a join loses the order, and the sort
+    # is then of the rows as they are, not of tsvectors read for the test.
     recent = (
         "(SELECT * FROM (SELECT article_id, sort_key, tsv, wsv FROM search_docs"
-        " ORDER BY sort_key DESC LIMIT :rows) newest WHERE true"
+        f"{order} LIMIT :rows) newest WHERE true"
         + _filters(filters, "sort_key", params)
-        + ") recent"
+        + f"{order}) recent"
     )
-    order = " ORDER BY sort_key DESC"
     tested = _pg_tested(recent, rank, negated=negated, order=order)
     return f"SELECT * FROM ({tested}) walked{order}"
 
@@ -377,27 +384,27 @@ def _pg_newest(
     _gin_first(conn)
     params["q"] = tsquery
     limit: int = params["limit"]
+
     # A common term's newest hits are among the newest rows: testing them in turn, newest
     # first, is cheapest. When the first few hold too few hits, as many more are tested as
     # their share of hits says will do, up to a cap; past it, sorting the GIN index's hits
     # costs less ("+ 0": a sort, not a walk down the sort key testing every row).
-    # Each walk also gives the oldest row it tested (``edge``): the next one goes on below
-    # it. (Not by OFFSET: an article published between the two statements would shift
-    # the rows, and one would be tested, and returned, twice.)
-    # The walk stops at the ``limit``-th hit; when it finds fewer it has tested every row,
-    # and the oldest of them is the edge. (An aggregate over the walked rows would make
-    # it test them all: 300 rows where 90 would do for a term in a tenth of the articles.)
-    newest = (
-        "SELECT {cols} FROM search_docs WHERE sort_key < :edge"
-        + after
-        + " ORDER BY sort_key DESC LIMIT :rows"
-    )
+    # Each walk also gives the oldest row of its range (``edge``): the next one goes on
+    # below it. (Not by OFFSET: an article published between the two statements would
+    # shift the rows, and one would be tested, and returned, twice.) The walk stops at the
+    # ``limit``-th hit, and the edge is used only when it found fewer, having tested every
+    # row of the range. (An aggregate over the tested rows would make it test them all:
+    # 300 rows where 90 would do for a term in a tenth of the articles.)
+    def below_edge(columns: str) -> str:
+        return (
+            f"SELECT {columns} FROM search_docs WHERE sort_key < :edge{after}"
+            " ORDER BY sort_key DESC LIMIT :rows"
+        )
+
     walk = (
-        "SELECT article_id, sort_key, (SELECT min(sort_key) FROM ("
-        + newest.format(cols="sort_key")
-        + ") tested) AS edge FROM ("
-        + newest.format(cols="article_id, sort_key, tsv")
-        + ") newest WHERE tsv @@ to_tsquery('simple', :q)"
+        f"SELECT article_id, sort_key, (SELECT min(sort_key) FROM ({below_edge('sort_key')})"
+        f" span) AS edge FROM ({below_edge('article_id, sort_key, tsv')}) newest"
+        " WHERE tsv @@ to_tsquery('simple', :q)"
         + _filters(filters, "sort_key", params)
         + " ORDER BY sort_key DESC LIMIT :limit"
     )
@@ -458,7 +465,8 @@ def _pg_scored(
     score = "r"
     words = "wsv"
     if len(word_tsqueries) > 1:
-        rows, words = f"({_read(rows, 'wsv')}) wsv_read", "wsv_read"
+        # (One word query reads ``wsv`` once anyway.)
+        rows, words = f"({_read(rows, 'wsv')}) read_rows", "wsv_read"
     for i, wq in enumerate(word_tsqueries):
         params[f"wq{i}"] = wq
         ranks += f", {_ts_rank(words, f'wq{i}')} AS w{i}"
@@ -484,14 +492,19 @@ def first_ranked(
 ) -> tuple[int | None, list[Hit] | None]:
     """The window's floor (see ``window_floor``) and the first ``limit`` hits by score:
     ``ranked`` from that floor on. ``negated``: the query excludes terms. With
-    ``unranked_within``, hits that lie within that many of the newest articles (that pass
-    the filters) are not ranked: the hits are None.
+    ``unranked_within``, when the window is full and its floor is among the newest
+    ``unranked_within`` articles that pass the filters, nothing is ranked: the hits are
+    None.
 
     PostgreSQL finds the window's hits once, where the floor query and then the ranked one
     would each read every hit the GIN index gives (for a term in most articles, 80,000
     rows visited and sorted twice)."""
     conn = _conn(session)
-    if window <= 0 or not _is_pg(conn):
+    # A filtered query whose hits may go unranked takes the floor first, as on SQLite: the
+    # glance at the newest rows (``_pg_common``) counts hits among all of them, not among
+    # those that pass the filters, so it cannot tell a particle there.
+    filtered = bool(filters.keywords) or filters.host is not None
+    if window <= 0 or not _is_pg(conn) or (unranked_within and filtered):
         floor = window_floor(
             session, fts=fts, tsquery=tsquery, filters=filters, window=window, loose=loose
         )
@@ -518,6 +531,8 @@ def first_ranked(
         floor = _pg_walk_floor(conn, filters, window, params)
         if _unranked(session, floor, filters, unranked_within):
             return floor, None
+        # Too few hits among the newest rows: the GIN index finds the window.
+        common = floor is not None
     if common:
         # A term common lately may have fewer hits among the newest rows than the window:
         # the GIN index finds them then.
@@ -539,6 +554,7 @@ def first_ranked(
 
 
 def _unranked(session: Session, floor: int | None, filters: Filters, within: int) -> bool:
+    """Whether a full window's ``floor`` is among the newest ``within`` (> 0) articles."""
     return bool(within) and floor is not None and spans_under(session, floor, filters, within)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from app.articles import service as articles
@@ -57,8 +58,9 @@ def _both_ways(s: Session, q: str, filters: repository.Filters, window: int) -> 
         "loose": expression.loose_tsquery(query, groups),
     }
     words = expression.word_tsqueries(query, groups)
-    # The two-query way tests matches with @@ ("negated" says so); the one pass tests a
-    # phrase's candidates by their rank where it can (see _pg_tested).
+    # The two-query way takes each candidate's match and rank as if the query had
+    # exclusions ("negated"): from one read copy of its tsvector, tested with @@. The one
+    # pass tests a phrase's candidates by their rank where it can (see _pg_tested).
     floor = repository.window_floor(s, window=window, **args)
     ranked = repository.ranked(
         s, word_tsqueries=words, floor=floor, after=None, limit=21, negated=True, **args
@@ -126,3 +128,53 @@ def test_one_character_terms_in_most_articles_are_not_ranked(session: Any) -> No
                 assert one == (floor, None if within else ranked), (q, filters, window)
                 outcomes.add(within)
     assert outcomes == {True, False}
+
+
+@pytest.mark.postgres_only
+def test_a_read_copy_of_each_vector_is_the_vector(session: Any) -> None:
+    """Exclusions and word ranks read each tsvector once, as ``ts_delete`` of no lexeme."""
+    s, _ = session
+    same = s.execute(
+        text(
+            "SELECT bool_and(ts_delete(tsv, ''::text) = tsv AND ts_delete(wsv, ''::text) = wsv)"
+            " FROM search_docs"
+        )
+    ).scalar_one()
+    assert same is True
+
+
+@pytest.mark.postgres_only
+def test_a_particle_is_not_ranked_at_all(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: の, in every article, takes its floor first and ranks nothing, with or
+    without a filter; a window larger than its hits is ranked."""
+    s, docs = session
+    ranked: list[int] = []
+    first_ranked = repository._pg_first_ranked
+
+    def counted(*args: Any) -> Any:
+        found = first_ranked(*args)
+        ranked.append(found[0])
+        return found
+
+    monkeypatch.setattr(repository, "_pg_first_ranked", counted)
+    query, groups = parse("の"), IN_GROUPS["all"]
+    keyword = docs[-1]["keywords"][0]
+    for filters, window, unranked in (
+        (repository.Filters(), 1, True),
+        (repository.Filters(), 10, True),
+        (repository.Filters(keywords=(keyword,)), 1, True),
+        (repository.Filters(), 500, False),
+    ):
+        ranked.clear()
+        _, hits = repository.first_ranked(
+            s,
+            fts=expression.fts(query, groups),
+            tsquery=expression.tsquery(query, groups),
+            word_tsqueries=expression.word_tsqueries(query, groups),
+            filters=filters,
+            window=window,
+            limit=21,
+            unranked_within=2 * window,
+        )
+        assert (hits is None) == unranked, (filters, window)
+        assert len(ranked) == (0 if unranked else 1), (filters, window)
