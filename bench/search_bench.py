@@ -241,8 +241,9 @@ def p95(values: list[float]) -> float:
     return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
 
 
-def http_search(base: str, q: str, sort: str) -> dict[str, Any]:
-    url = f"{base}/v1/search?" + urllib.parse.urlencode({"q": q, "sort": sort})
+def http_search(base: str, q: str, sort: str, keyword: str | None = None) -> dict[str, Any]:
+    params = {"q": q, "sort": sort} | ({"keyword": keyword} if keyword else {})
+    url = f"{base}/v1/search?" + urllib.parse.urlencode(params)
     status, _, body = get(url)
     assert status == 200, (status, body[:300])
     result: dict[str, Any] = json.loads(body)
@@ -262,7 +263,25 @@ def precision(base: str) -> list[tuple[str, bool, str]]:
     return rows
 
 
-def measure(name: str, url: str, like: sqlite3.Connection, runs: int) -> dict[str, Any]:
+# Searches within one keyword (in about a tenth of the articles), as a frontend's topic page
+# runs them: the engine must not look up the keyword's articles one by one.
+FILTER_KEYWORD = "防災"
+FILTERED = ("地域", "中国", "米", "辺野古", "安全保障条約", "京都 -東京都")
+
+
+def filtered(base: str, runs: int) -> None:
+    print(f"with keyword={FILTER_KEYWORD}: {'query':<14}{'relevance p50/p95 ms':>22}{'newest':>18}")
+    for q in FILTERED:
+        cells = []
+        for sort in ("relevance", "newest"):
+            ms = timed(partial(http_search, base, q, sort, FILTER_KEYWORD), runs)
+            cells.append(f"{statistics.median(ms):>9.1f} /{p95(ms):>7.1f}")
+        print(f"{'':<22}{q:<14}{cells[0]:>22}{cells[1]:>18}")
+
+
+def measure(
+    name: str, url: str, like: sqlite3.Connection, runs: int, *, filtered_only: bool = False
+) -> dict[str, Any]:
     print(f"\n== {name}")
     env = {
         "KIJI_DATABASE_URL": url,
@@ -283,6 +302,9 @@ def measure(name: str, url: str, like: sqlite3.Connection, runs: int) -> dict[st
     recall: dict[str, list[int]] = {}
     speed: dict[str, dict[str, list[float]]] = {}
     with running(server):
+        if filtered_only:
+            filtered(server.base, runs)
+            return {}
         for q, kind in corpus.QUERIES:
             expected = truth(like, q)
             found = all_hits(url, q)
@@ -302,6 +324,7 @@ def measure(name: str, url: str, like: sqlite3.Connection, runs: int) -> dict[st
             like_ms = timed(partial(_like_page, like, page, count, args), runs)
             speed[kind].setdefault("like", []).extend(like_ms)
         prec = precision(server.base)
+        filtered(server.base, runs)
     print(
         f"{'class':<18}{'queries':>8}{'recall':>8}  {'relevance p50/p95 ms':>22}"
         f"  {'newest p50/p95 ms':>20}  {'LIKE p95 ms':>12}  {'LIKE/relevance':>15}"
@@ -376,6 +399,9 @@ def main() -> None:
     )
     parser.add_argument("--build-only", action="store_true", help="build, do not measure")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--filtered-only", action="store_true", help="only the searches within a keyword"
+    )
     args = parser.parse_args()
     rev = os.popen("git rev-parse --short HEAD").read().strip()
     load = os.getloadavg()
@@ -405,7 +431,7 @@ def main() -> None:
             f"({built['index_seconds'] / built['seconds']:.0%} of the build); "
             f"index {index_size(url):.0f} MiB"
         )
-        measure(name, url, like, args.runs)
+        measure(name, url, like, args.runs, filtered_only=args.filtered_only)
     if os.environ.get("KEEP") is None:
         like.close()
 
