@@ -124,6 +124,16 @@ def _matches(text: str, terms: tuple[Term, ...]) -> tuple[int, list[tuple[int, i
 _JOIN = "\x1f"
 
 
+def _normalised_joined(texts: list[str]) -> str:
+    """``normalise`` of the texts joined by ``_JOIN``. Only the texts that NFKC changes are
+    normalised one by one: one half-width katakana made NFKC rework a whole group, at about
+    4x the cost (a page of 20 results with ｶﾀｶﾅ: 3.6 ms of snippets against 1.8)."""
+    joined = _JOIN.join(texts)
+    if unicodedata.is_normalized("NFKC", joined):
+        return joined.lower()
+    return _JOIN.join(normalise(t) for t in texts)
+
+
 def best(doc: Mapping[str, Any], terms: tuple[Term, ...], groups: Collection[Group]) -> Snippet:
     """The snippet of the piece with the most distinct terms, then the heaviest field."""
     by_group: dict[Group, list[Piece]] = {}
@@ -135,7 +145,7 @@ def best(doc: Mapping[str, Any], terms: tuple[Term, ...], groups: Collection[Gro
     chosen, most = next(iter(by_group.values()))[0], 0
     for group in sorted(by_group, key=WEIGHTS.__getitem__, reverse=True):
         group_pieces = by_group[group]
-        joined = normalise(_JOIN.join(p.text for p in group_pieces))
+        joined = _normalised_joined([p.text for p in group_pieces])
         found: dict[int, set[int]] = {}  # piece index -> the terms found in it
         for t, term in enumerate(terms):
             for m in _term_pattern(term.text).finditer(joined):

@@ -131,3 +131,10 @@ def test_the_character_map_points_each_normalised_character_at_its_source(text: 
     assert len(starts) == len(ends) == len(norm)
     for k, c in enumerate(norm):
         assert c in segment.normalise(text[starts[k] : ends[k]])
+
+
+@given(st.lists(st.text(alphabet="東京ｶﾞｷﾞﾟＬＮＧabcΣσＡＢＣ？！、。㍿ﬁeé\u0301\u3099 ", max_size=12)))
+def test_a_group_is_normalised_as_its_joined_text(texts: list[str]) -> None:
+    """Only the texts NFKC changes are normalised one by one; the result is the same."""
+    joined = snippet._JOIN.join(texts)
+    assert snippet._normalised_joined(texts) == segment.normalise(joined)
