@@ -70,20 +70,26 @@ def _both_ways(s: Session, q: str, filters: repository.Filters, window: int) -> 
     return (floor, ranked), one_pass
 
 
-@pytest.mark.postgres_only
-def test_the_trending_term_takes_every_path(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    """PostgreSQL: how many hits each pass found (newest rows first when the term is common
-    in them, then the GIN index when they hold too few)."""
-    s, _ = session
-    passes: list[int] = []
+@pytest.fixture
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """PostgreSQL: how many hits each one-pass ranking found, in order."""
+    found: list[int] = []
     first_ranked = repository._pg_first_ranked
 
     def counted(*args: Any) -> Any:
-        found = first_ranked(*args)
-        passes.append(found[0])
-        return found
+        result = first_ranked(*args)
+        found.append(result[0])
+        return result
 
     monkeypatch.setattr(repository, "_pg_first_ranked", counted)
+    return found
+
+
+@pytest.mark.postgres_only
+def test_the_trending_term_takes_every_path(session: Any, passes: list[int]) -> None:
+    """PostgreSQL: how many hits each pass found (newest rows first when the term is common
+    in them, then the GIN index when they hold too few)."""
+    s, _ = session
     for window, expected in ((10, [10]), (15, [12, 15]), (30, [12, 18]), (1, [1])):
         passes.clear()
         two, one = _both_ways(s, TREND, repository.Filters(), window)
@@ -144,19 +150,10 @@ def test_a_read_copy_of_each_vector_is_the_vector(session: Any) -> None:
 
 
 @pytest.mark.postgres_only
-def test_a_particle_is_not_ranked_at_all(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_particle_is_not_ranked_at_all(session: Any, passes: list[int]) -> None:
     """PostgreSQL: の, in every article, takes its floor first and ranks nothing, with or
     without a filter; a window larger than its hits is ranked."""
     s, docs = session
-    ranked: list[int] = []
-    first_ranked = repository._pg_first_ranked
-
-    def counted(*args: Any) -> Any:
-        found = first_ranked(*args)
-        ranked.append(found[0])
-        return found
-
-    monkeypatch.setattr(repository, "_pg_first_ranked", counted)
     query, groups = parse("の"), IN_GROUPS["all"]
     keyword = docs[-1]["keywords"][0]
     for filters, window, unranked in (
@@ -165,7 +162,7 @@ def test_a_particle_is_not_ranked_at_all(session: Any, monkeypatch: pytest.Monke
         (repository.Filters(keywords=(keyword,)), 1, True),
         (repository.Filters(), 500, False),
     ):
-        ranked.clear()
+        passes.clear()
         _, hits = repository.first_ranked(
             s,
             fts=expression.fts(query, groups),
@@ -177,4 +174,4 @@ def test_a_particle_is_not_ranked_at_all(session: Any, monkeypatch: pytest.Monke
             unranked_within=2 * window,
         )
         assert (hits is None) == unranked, (filters, window)
-        assert len(ranked) == (0 if unranked else 1), (filters, window)
+        assert len(passes) == (0 if unranked else 1), (filters, window)
