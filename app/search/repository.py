@@ -291,6 +291,9 @@ _PROBE_ROWS = 100
 # testing a row costs about 9 µs (it reads the tsvector), a GIN hit about 1 µs, so walking
 # pays for a term in some 5 % of the articles or more.
 _WALK_MORE_ROWS = 400
+# The newest rows whose GIN hits a sparse term's newest page is looked for in: this many
+# times as many as the probe's share of hits says hold the page.
+_SPAN_MARGIN = 3
 _NO_EDGE = 2**63 - 1  # above every sort key (a BIGINT)
 _GLANCE_ROWS = 20
 
@@ -429,13 +432,41 @@ def _pg_newest(
     if 0 < found < limit and more <= _WALK_MORE_ROWS:
         step = {**params, "rows": more, "edge": probed[0].edge, "limit": limit - found}
         rows += [(a, k) for a, k, _ in conn.execute(text(walk), step)]
+    elif 0 < found < limit:
+        # Too sparse to walk on, yet dense enough that the page's hits lie among the newest
+        # few thousand rows: only the GIN index's hits among those are sorted (and, for a
+        # phrase, tested). Sorting all of them cost about as much as finding them (ＬＮＧ,
+        # 7,190 hits at 100,000 articles: 6.8 -> 5.6 ms for the newest page's SQL).
+        span = math.ceil(limit * _PROBE_ROWS / found * _SPAN_MARGIN)
+        newest_rows = f"SELECT sort_key FROM search_docs WHERE true{after} ORDER BY sort_key DESC"
+        params["span_floor"] = conn.execute(
+            text(f"{newest_rows} OFFSET :span LIMIT 1"), {**params, "span": span}
+        ).scalar_one_or_none()
+        if params["span_floor"] is not None:  # else every row is in the span
+            rows = _pg_gin_newest(conn, loose, filters, after, params, ranged=True)
     if len(rows) < limit:
-        hits = _pg_hits(
-            params, filters, loose=loose, where=after, order=" ORDER BY sort_key + 0 DESC"
-        )
-        sql = f"SELECT article_id, sort_key FROM {hits} LIMIT :limit"
-        rows = list(conn.execute(text(sql), params).all())
+        rows = _pg_gin_newest(conn, loose, filters, after, params)
     return [Hit(a, k, None) for a, k in rows]
+
+
+def _pg_gin_newest(
+    conn: Connection,
+    loose: str | None,
+    filters: Filters,
+    after: str,
+    params: dict[str, Any],
+    *,
+    ranged: bool = False,
+) -> list[tuple[int, int]]:
+    """PostgreSQL: the newest ``params["limit"]`` hits found by the GIN index, sorted ("+ 0":
+    a sort, not a walk down the sort key testing every row). ``ranged``: only those from sort
+    key ``params["span_floor"]`` on, so the page is whole only if it holds ``limit`` hits."""
+    # "+ 0" on the floor too: the GIN index's hits are filtered, not found by a range scan of
+    # the sort key, which would test each row of the range by reading its tsvector.
+    where = after + (" AND sort_key + 0 >= :span_floor" if ranged else "")
+    hits = _pg_hits(params, filters, loose=loose, where=where, order=" ORDER BY sort_key + 0 DESC")
+    sql = f"SELECT article_id, sort_key FROM {hits} LIMIT :limit"
+    return [(a, k) for a, k in conn.execute(text(sql), params)]
 
 
 def newest(

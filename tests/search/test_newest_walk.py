@@ -14,7 +14,7 @@ from app.articles import service as articles
 from app.articles.schemas import ArticleIn
 from app.auth.principal import anonymous
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
-from app.search import service
+from app.search import repository, service
 from tests.search import corpus
 
 COUNT = 300
@@ -104,6 +104,62 @@ def test_postgresql_walks_only_while_the_hits_are_dense(
     walked = [s for s in statements if WALK in s]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
     assert (len(walked), len(sorted_)) == (walks, sorts)
+
+
+SPANNED = "span_floor"  # in the statement that sorts the GIN index's hits in a span
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("margin", "spans", "sorts"),
+    [
+        (1.5, 1, 0),  # the newest 287 rows hold 30 hits: the page is found among them
+        (0.5, 1, 1),  # the newest 96 rows hold 10 hits: too few, so all hits are sorted
+        (3, 0, 1),  # a span of 573 rows takes in all 300: all hits are sorted at once
+    ],
+)
+def test_postgresql_sorts_only_the_hits_among_the_newest_rows_when_it_can(
+    loaded: tuple[Session, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    margin: float,
+    spans: int,
+    sorts: int,
+) -> None:
+    """Not walked on (here by setting the walk's cap to 0), 潮流観測's 11 hits in the newest
+    100 rows say the page of 20 lies in the newest 21 * 100 / 11 * ``margin`` rows: only the
+    GIN index's hits among them are sorted, unless they are too few for the page."""
+    monkeypatch.setattr(repository, "_WALK_MORE_ROWS", 0)
+    monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
+    session, statements = loaded
+    page = service.search(
+        session,
+        principal=anonymous(public_read=True),
+        request=service.Request(q="潮流観測", sort="newest", limit=20),
+    )
+    assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])][
+        :20
+    ]
+    sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
+    assert (sum(SPANNED in s for s in sorted_), sum(SPANNED not in s for s in sorted_)) == (
+        spans,
+        sorts,
+    )
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("margin", [0.5, 1.5])
+def test_postgresql_pages_found_in_spans_hold_every_hit_newest_first(
+    loaded: tuple[Session, list[str]], monkeypatch: pytest.MonkeyPatch, margin: float
+) -> None:
+    """Every page of every term, each found in the span below the last page's end when the
+    walk is off: no hit is lost or repeated, in order."""
+    monkeypatch.setattr(repository, "_WALK_MORE_ROWS", 0)
+    monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
+    session, statements = loaded
+    for term in sorted(PLANTED):
+        for limit in (5, 20):
+            assert _pages(session, term, limit) == [f"walk-{n:03d}" for n in sorted(PLANTED[term])]
+    assert any(SPANNED in s for s in statements)
 
 
 @pytest.mark.postgres_only
