@@ -292,8 +292,9 @@ _PROBE_ROWS = 100
 # pays for a term in some 5 % of the articles or more.
 _WALK_MORE_ROWS = 400
 # The newest rows whose GIN hits a sparse term's newest page is looked for in: this many
-# times as many as the probe's share of hits says hold the page.
+# times as many as the probe's share of hits says hold the page, and at most so many.
 _SPAN_MARGIN = 3
+_SPAN_MAX_ROWS = 10_000
 _NO_EDGE = 2**63 - 1  # above every sort key (a BIGINT)
 _GLANCE_ROWS = 20
 
@@ -434,19 +435,29 @@ def _pg_newest(
         rows += [(a, k) for a, k, _ in conn.execute(text(walk), step)]
     elif 0 < found < limit:
         # Too sparse to walk on, yet dense enough that the page's hits lie among the newest
-        # few thousand rows: only the GIN index's hits among those are sorted (and, for a
-        # phrase, tested). Sorting all of them cost about as much as finding them (ＬＮＧ,
-        # 7,190 hits at 100,000 articles: 6.8 -> 5.6 ms for the newest page's SQL).
-        span = math.ceil(limit * _PROBE_ROWS / found * _SPAN_MARGIN)
-        newest_rows = f"SELECT sort_key FROM search_docs WHERE true{after} ORDER BY sort_key DESC"
-        params["span_floor"] = conn.execute(
-            text(f"{newest_rows} OFFSET :span LIMIT 1"), {**params, "span": span}
-        ).scalar_one_or_none()
-        if params["span_floor"] is not None:  # else every row is in the span
-            rows = _pg_gin_newest(conn, loose, filters, after, params, ranged=True)
+        # few thousand rows: only the GIN index's hits among those are sorted. Sorting all
+        # of them cost about as much as finding them (ＬＮＧ, 7,190 hits at 100,000
+        # articles: 6.8 -> 5.6 ms for the newest page's SQL).
+        floor = _pg_span_floor(conn, after, params, math.ceil(limit * _PROBE_ROWS / found))
+        if floor is not None:
+            rows = _pg_gin_newest(conn, loose, filters, after, params, floor=floor)
     if len(rows) < limit:
         rows = _pg_gin_newest(conn, loose, filters, after, params)
     return [Hit(a, k, None) for a, k in rows]
+
+
+def _pg_span_floor(conn: Connection, after: str, params: dict[str, Any], rows: int) -> int | None:
+    """PostgreSQL: the sort key ``_SPAN_MARGIN`` times ``rows`` rows below ``after``'s bound,
+    where a page expected within the newest ``rows`` rows is looked for. None when that
+    span takes in every row, or is too long to be worth it."""
+    span = math.ceil(rows * _SPAN_MARGIN)
+    if span > _SPAN_MAX_ROWS:
+        return None
+    sql = f"SELECT sort_key FROM search_docs WHERE true{after} ORDER BY sort_key DESC"
+    floor: int | None = conn.execute(
+        text(f"{sql} OFFSET :span LIMIT 1"), {**params, "span": span}
+    ).scalar_one_or_none()
+    return floor
 
 
 def _pg_gin_newest(
@@ -456,14 +467,17 @@ def _pg_gin_newest(
     after: str,
     params: dict[str, Any],
     *,
-    ranged: bool = False,
+    floor: int | None = None,
 ) -> list[tuple[int, int]]:
     """PostgreSQL: the newest ``params["limit"]`` hits found by the GIN index, sorted ("+ 0":
-    a sort, not a walk down the sort key testing every row). ``ranged``: only those from sort
-    key ``params["span_floor"]`` on, so the page is whole only if it holds ``limit`` hits."""
-    # "+ 0" on the floor too: the GIN index's hits are filtered, not found by a range scan of
-    # the sort key, which would test each row of the range by reading its tsvector.
-    where = after + (" AND sort_key + 0 >= :span_floor" if ranged else "")
+    a sort, not a walk down the sort key testing every row). With ``floor``, only those from
+    that sort key on: the page is whole only if it holds ``limit`` hits."""
+    where = after
+    if floor is not None:
+        # "+ 0" here too: the GIN index's hits are filtered, not found by a range scan of
+        # the sort key, which would test each row of the range by reading its tsvector.
+        where += " AND sort_key + 0 >= :span_floor"
+        params = {**params, "span_floor": floor}
     hits = _pg_hits(params, filters, loose=loose, where=where, order=" ORDER BY sort_key + 0 DESC")
     sql = f"SELECT article_id, sort_key FROM {hits} LIMIT :limit"
     return [(a, k) for a, k in conn.execute(text(sql), params)]

@@ -113,8 +113,9 @@ SPANNED = "span_floor"  # in the statement that sorts the GIN index's hits in a 
 @pytest.mark.parametrize(
     ("margin", "spans", "sorts"),
     [
-        (1.5, 1, 0),  # the newest 287 rows hold 30 hits: the page is found among them
-        (0.5, 1, 1),  # the newest 96 rows hold 10 hits: too few, so all hits are sorted
+        (1.5, 1, 0),  # the newest 288 rows hold 30 hits: the page is found among them
+        (1.01, 1, 0),  # the newest 194 rows hold 21 hits, the last of them the oldest row
+        (0.5, 1, 1),  # the newest 97 rows hold 10 hits: too few, so all hits are sorted
         (3, 0, 1),  # a span of 573 rows takes in all 300: all hits are sorted at once
     ],
 )
@@ -136,30 +137,51 @@ def test_postgresql_sorts_only_the_hits_among_the_newest_rows_when_it_can(
         principal=anonymous(public_read=True),
         request=service.Request(q="潮流観測", sort="newest", limit=20),
     )
-    assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])][
-        :20
-    ]
+    expected = [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])]
+    assert [i.slug for i in page.items] == expected[:20]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
-    assert (sum(SPANNED in s for s in sorted_), sum(SPANNED not in s for s in sorted_)) == (
-        spans,
-        sorts,
-    )
+    spanned = sum(SPANNED in s for s in sorted_)
+    assert (spanned, len(sorted_) - spanned) == (spans, sorts)
 
 
 @pytest.mark.postgres_only
-@pytest.mark.parametrize("margin", [0.5, 1.5])
+@pytest.mark.parametrize(
+    ("margin", "later_in_span"),
+    [(0.5, False), (1.5, True)],  # 0.5: spans too short, each followed by the whole sort
+)
 def test_postgresql_pages_found_in_spans_hold_every_hit_newest_first(
-    loaded: tuple[Session, list[str]], monkeypatch: pytest.MonkeyPatch, margin: float
+    loaded: tuple[Session, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    margin: float,
+    later_in_span: bool,
 ) -> None:
     """Every page of every term, each found in the span below the last page's end when the
-    walk is off: no hit is lost or repeated, in order."""
+    walk is off (and the probe short, so that later pages take spans too): no hit is lost
+    or repeated, in order."""
     monkeypatch.setattr(repository, "_WALK_MORE_ROWS", 0)
+    monkeypatch.setattr(repository, "_PROBE_ROWS", 20)
     monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
-    session, statements = loaded
-    for term in sorted(PLANTED):
-        for limit in (5, 20):
-            assert _pages(session, term, limit) == [f"walk-{n:03d}" for n in sorted(PLANTED[term])]
-    assert any(SPANNED in s for s in statements)
+    session, _ = loaded
+    ran, stop = _capture(session)
+    try:
+        for term in sorted(PLANTED):
+            for limit in (5, 20):
+                expected = [f"walk-{n:03d}" for n in sorted(PLANTED[term])]
+                assert _pages(session, term, limit) == expected
+    finally:
+        stop()
+    searches: list[list[tuple[str, Any]]] = []
+    for statement, params in ran:
+        if WALK in statement:  # each search starts with its probe (and walks no further)
+            searches.append([])
+        if searches:
+            searches[-1].append((statement, params))
+    # Some page after the first was found in its span, with no sort of all hits after it.
+    assert later_in_span == any(
+        any(SPANNED in s and p.get("before") is not None for s, p in search)
+        and not any("sort_key + 0 DESC" in s and SPANNED not in s for s, _ in search)
+        for search in searches
+    )
 
 
 @pytest.mark.postgres_only
