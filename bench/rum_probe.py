@@ -27,7 +27,7 @@ import time
 from functools import partial
 
 import psycopg
-from search_bench import timed  # (which puts the repository root on sys.path)
+from search_bench import QUERIES, timed  # (which puts the repository root on sys.path)
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,6 @@ from app.core.db import make_engine
 from app.search import expression, repository
 from app.search.fields import IN_GROUPS
 from app.search.query import Query, parse
-from tests.search import corpus
 
 SERVER = "host=127.0.0.1 user=postgres"
 SOURCE, PROBE = "kiji_search_bench", "kiji_rum_probe"
@@ -127,7 +126,7 @@ def measure(runs: int, timeout: int) -> None:
             return "?" if row is None else str(row[0])
 
         print(f"{'class':<15}{'query':<16}{'hits':>8}{'kiji ms':>10}{'rum ms':>10}")
-        for q, kind in corpus.QUERIES:
+        for q, kind in QUERIES:
             query = parse(q)
             ts = expression.tsquery(query, GROUPS)
             kiji = statistics.median(timed(partial(first_page, engine, query, window), runs))

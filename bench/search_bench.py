@@ -64,6 +64,13 @@ BATCH = 1000
 START = datetime(2023, 1, 1, tzinfo=UTC)
 
 
+# The template articles never say 政府, and say 担い手不足 where the test corpus says
+# 担い手が不足: as the query set has them, both "common" classes would time a query with no
+# hit at all. These terms, in 97 % and 56 % of the articles, stand in for them.
+COMMON_HERE = {"政府": "住民", "担い手が不足": "担い手不足"}
+QUERIES = tuple((COMMON_HERE.get(q, q), kind) for q, kind in corpus.QUERIES)
+
+
 def documents(count: int, seed: int = 11) -> Iterator[dict[str, Any]]:
     rng = random.Random(seed)
     for n, base in enumerate(itertools.islice(template_corpus.documents(), count)):
@@ -305,7 +312,7 @@ def measure(
         if filtered_only:
             filtered(server.base, runs)
             return {}
-        for q, kind in corpus.QUERIES:
+        for q, kind in QUERIES:
             expected = truth(like, q)
             found = all_hits(url, q)
             ok, total = recall.setdefault(kind.split()[0], [0, 0])
@@ -331,7 +338,7 @@ def measure(
     )
     print("(LIKE: the newest 20 hits and the count of all, as WordPress and Strapi search)")
     for kind, by in speed.items():
-        n = sum(1 for _, k in corpus.QUERIES if k == kind)
+        n = sum(1 for _, k in QUERIES if k == kind)
         ok, total = recall[kind.split()[0]]
         rel, new, lk = by["relevance"], by["newest"], by["like"]
         print(
