@@ -175,9 +175,10 @@ class Hit:
     score: float | None
 
 
-def _filters(f: Filters, column: str, params: dict[str, Any]) -> str:
+def _filters(f: Filters, column: str, params: dict[str, Any], *, each: bool = False) -> str:
     """The conditions of ``f`` on rows with an ``article_id`` column, or with ``column``
-    "rowid" on the FTS5 table (whose rowid is the sort key)."""
+    "rowid" on the FTS5 table (whose rowid is the sort key). ``each``: looked up for each
+    row by its sort key ``column``, where the rows are few or a LIMIT stops them early."""
     links = [
         (f"kw{i}", "article_keywords", "keywords", "keyword_id", name)
         for i, name in enumerate(f.keywords)
@@ -187,7 +188,13 @@ def _filters(f: Filters, column: str, params: dict[str, Any]) -> str:
     sql = ""
     for param, link, named, key, value in links:
         params[param] = value
-        if column == "rowid":
+        if each:
+            sql += (
+                f" AND EXISTS (SELECT 1 FROM search_docs d JOIN {link} l"
+                f" ON l.article_id = d.article_id JOIN {named} n ON n.id = l.{key}"
+                f" WHERE d.sort_key = {column} AND n.name = :{param})"
+            )
+        elif column == "rowid":
             # "+": FTS5 is not given the filter's rowids to look each one up (the whole
             # MATCH ran again for each: 1.5 s for 地域 with 防災 at 100,000 articles, 8 ms
             # with the hits checked against the filter instead).
@@ -499,13 +506,42 @@ def newest(
     if _is_pg(conn):
         return _pg_newest(conn, tsquery, loose, filters, after.format(col="sort_key"), params)
     params["q"] = fts
-    sql = (
-        "SELECT rowid FROM search_fts WHERE search_fts MATCH :q"
-        + after.format(col="rowid")
-        + _filters(filters, "rowid", params)
-        + " ORDER BY rowid DESC LIMIT :limit"
-    )
+    hits = "SELECT rowid FROM search_fts WHERE search_fts MATCH :q" + after.format(col="rowid")
+    walked = _filtered_walk(conn, hits, filters, params)
+    if walked is not None:
+        return _with_ids(conn, [(k, None) for k in walked])
+    sql = hits + _filters(filters, "rowid", params) + " ORDER BY rowid DESC LIMIT :limit"
     return _with_ids(conn, [(k, None) for (k,) in conn.execute(text(sql), params)])
+
+
+_FILTER_WALK_ROWS = 2000
+
+
+def _filtered_walk(
+    conn: Connection, hits: str, filters: Filters, params: dict[str, Any]
+) -> list[int] | None:
+    """SQLite, newest first within ``filters``: the newest page among the newest
+    ``_FILTER_WALK_ROWS`` of ``hits``, each checked against the filters in turn. None when
+    there are no filters, or when those rows hold less than a page and there are more hits:
+    then the filters' articles are listed for the hits to be looked up in. (Listing a keyword
+    in a tenth of 100,000 articles took 6 ms; a page found by checking hits, under 1 ms.)"""
+    if not filters.keywords and filters.host is None:
+        return None
+    walk = {**params, "walk": _FILTER_WALK_ROWS}
+    newest = f"{hits} ORDER BY rowid DESC LIMIT :walk"
+    # No ORDER BY above the walk: the subquery, run as a co-routine, yields its rows in its
+    # order, and sorting them again would check every one of them before the LIMIT.
+    sql = (
+        f"SELECT rowid FROM ({newest}) hits WHERE true"
+        + _filters(filters, "hits.rowid", walk, each=True)
+        + " LIMIT :limit"
+    )
+    keys = [k for (k,) in conn.execute(text(sql), walk)]
+    if len(keys) == params["limit"]:
+        return keys
+    count = f"SELECT count(*) FROM ({newest})"
+    whole: bool = conn.execute(text(count), walk).scalar_one() < _FILTER_WALK_ROWS
+    return keys if whole else None
 
 
 def _ts_rank(vector: str, query: str) -> str:

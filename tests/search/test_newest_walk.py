@@ -56,14 +56,16 @@ def loaded(database_url: str) -> Iterator[tuple[Session, list[str]]]:
     engine.dispose()
 
 
-def _pages(session: Session, q: str, limit: int) -> list[str]:
+def _pages(session: Session, q: str, limit: int, keywords: tuple[str, ...] = ()) -> list[str]:
     slugs: list[str] = []
     cursor = None
     while True:
         page = service.search(
             session,
             principal=anonymous(public_read=True),
-            request=service.Request(q=q, sort="newest", limit=limit, cursor=cursor),
+            request=service.Request(
+                q=q, sort="newest", limit=limit, cursor=cursor, keywords=keywords
+            ),
         )
         slugs += [i.slug for i in page.items]
         if page.next_cursor is None:
@@ -78,6 +80,26 @@ def test_every_hit_comes_newest_first(
 ) -> None:
     session, _ = loaded
     assert _pages(session, term, limit) == [f"walk-{n:03d}" for n in sorted(PLANTED[term])]
+
+
+@pytest.mark.parametrize("walk", [3, 40, 2000])
+@pytest.mark.parametrize("limit", [5, 20])
+def test_every_hit_within_a_keyword_comes_newest_first(
+    loaded: tuple[Session, list[str]], monkeypatch: pytest.MonkeyPatch, walk: int, limit: int
+) -> None:
+    """SQLite checks the newest ``walk`` hits against the keyword one by one, and lists the
+    keyword's articles only when they hold less than a page (PostgreSQL: unchanged)."""
+    monkeypatch.setattr(repository, "_FILTER_WALK_ROWS", walk)
+    session, _ = loaded
+    tagged = {age for age, doc in enumerate(_documents()) if "造船所" in doc["keywords"]}
+    for term, ages in sorted(PLANTED.items()):
+        expected = [f"walk-{n:03d}" for n in sorted(ages & tagged)]
+        assert _pages(session, term, limit, ("造船所",)) == expected, term
+    assert _pages(session, "造船所", 7, ("造船所", "温泉")) == [
+        f"walk-{n:03d}"
+        for n, doc in enumerate(_documents())
+        if {"造船所", "温泉"} <= set(doc["keywords"])
+    ]
 
 
 @pytest.mark.postgres_only
