@@ -167,6 +167,10 @@ class Filters:
     keywords: tuple[str, ...] = ()
     host: str | None = None
 
+    @property
+    def any(self) -> bool:
+        return bool(self.keywords) or self.host is not None
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -525,7 +529,7 @@ def _filtered_walk(
     there are no filters, or when those rows hold less than a page and there are more hits:
     then the filters' articles are listed for the hits to be looked up in. (Listing a keyword
     in a tenth of 100,000 articles took 6 ms; a page found by checking hits, under 1 ms.)"""
-    if not filters.keywords and filters.host is None:
+    if not filters.any:
         return None
     walk = {**params, "walk": _FILTER_WALK_ROWS}
     newest = f"{hits} ORDER BY rowid DESC LIMIT :walk"
@@ -598,8 +602,7 @@ def first_ranked(
     # A filtered query whose hits may go unranked takes the floor first, as on SQLite: the
     # glance at the newest rows (``_pg_common``) counts hits among all of them, not among
     # those that pass the filters, so it cannot tell a particle there.
-    filtered = bool(filters.keywords) or filters.host is not None
-    if window <= 0 or not _is_pg(conn) or (unranked_within and filtered):
+    if window <= 0 or not _is_pg(conn) or (unranked_within and filters.any):
         floor = window_floor(
             session, fts=fts, tsquery=tsquery, filters=filters, window=window, loose=loose
         )
