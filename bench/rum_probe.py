@@ -81,8 +81,8 @@ def build() -> None:
         admin.execute(f"DROP DATABASE IF EXISTS {PROBE}")
         admin.execute(f"CREATE DATABASE {PROBE} TEMPLATE {SOURCE}")
     with psycopg.connect(f"{SERVER} dbname={PROBE}", autocommit=True) as conn:
-        gin = conn.execute("SELECT pg_relation_size('ix_search_docs_tsv')").fetchone()
-        conn.execute("DROP INDEX ix_search_docs_tsv")
+        gin = conn.execute("SELECT pg_relation_size('ix_search_docs_tsv_sort_key')").fetchone()
+        conn.execute("DROP INDEX ix_search_docs_tsv_sort_key")
         conn.execute("CREATE EXTENSION rum")
         conn.execute("SET maintenance_work_mem = '1GB'")
         started = time.perf_counter()

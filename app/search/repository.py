@@ -485,8 +485,10 @@ def _pg_gin_newest(
     that sort key on: the page is whole only if it holds ``limit`` hits."""
     where = after
     if floor is not None:
-        # "+ 0" here too: the GIN index's hits are filtered, not found by a range scan of
-        # the sort key, which would test each row of the range by reading its tsvector.
+        # "+ 0" here too: the GIN index holds ``sort_key + 0`` beside the lexemes (migration
+        # 0006), so it gives only the hits from the floor on; the btree index on the sort key
+        # cannot answer this form, so the planner cannot pick a range scan of it that would
+        # test each row of the range by reading its tsvector.
         where += " AND sort_key + 0 >= :span_floor"
         params = {**params, "span_floor": floor}
     hits = _pg_hits(params, filters, loose=loose, where=where, order=" ORDER BY sort_key + 0 DESC")

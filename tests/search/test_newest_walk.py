@@ -167,6 +167,33 @@ def test_postgresql_sorts_only_the_hits_among_the_newest_rows_when_it_can(
 
 
 @pytest.mark.postgres_only
+def test_postgresql_gin_index_gives_only_the_hits_in_the_span(
+    loaded: tuple[Session, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The span's floor is a condition of the GIN index (which holds ``sort_key + 0``), so it
+    gives the span's hits alone: 潮流観測's 30 in the newest 288 rows (of its 31), not all 31
+    to be read from the heap and checked against the floor there."""
+    monkeypatch.setattr(repository, "_WALK_MORE_ROWS", 0)
+    monkeypatch.setattr(repository, "_SPAN_MARGIN", 1.5)
+    session, _ = loaded
+    ran, stop = _capture(session)
+    try:
+        service.search(
+            session,
+            principal=anonymous(public_read=True),
+            request=service.Request(q="潮流観測", sort="newest", limit=20),
+        )
+    finally:
+        stop()
+    (spanned,) = [(s, p) for s, p in ran if SPANNED in s]
+    plan = _plan(session, *spanned)
+    (scan,) = [n for n in plan if n["Node Type"] == "Bitmap Index Scan"]
+    assert scan["Index Name"] == "ix_search_docs_tsv_sort_key"
+    assert "(sort_key + 0) >=" in scan["Index Cond"]
+    assert scan["Actual Rows"] == 30
+
+
+@pytest.mark.postgres_only
 @pytest.mark.parametrize(
     ("margin", "later_in_span"),
     [(0.5, False), (1.5, True)],  # 0.5: spans too short, each followed by the whole sort
@@ -239,8 +266,8 @@ def test_an_article_published_between_the_walks_repeats_no_hit(
     assert slugs == [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])][:20]
 
 
-def _tested(session: Session, statement: str, params: Any, alias: str) -> int:
-    """How many rows the subquery ``alias`` gave to its filter when ``statement`` ran."""
+def _plan(session: Session, statement: str, params: Any) -> list[dict[str, Any]]:
+    """The nodes of ``statement``'s plan as it ran (``EXPLAIN ANALYZE``)."""
     plan = (
         session.connection()
         .exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params)
@@ -252,7 +279,12 @@ def _tested(session: Session, statement: str, params: Any, alias: str) -> int:
         for child in node.get("Plans", []):
             yield from nodes(child)
 
-    (node,) = [n for n in nodes(plan[0]["Plan"]) if n.get("Alias") == alias]
+    return list(nodes(plan[0]["Plan"]))
+
+
+def _tested(session: Session, statement: str, params: Any, alias: str) -> int:
+    """How many rows the subquery ``alias`` gave to its filter when ``statement`` ran."""
+    (node,) = [n for n in _plan(session, statement, params) if n.get("Alias") == alias]
     return int(node["Actual Rows"] + node.get("Rows Removed by Filter", 0))
 
 
