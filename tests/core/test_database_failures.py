@@ -130,6 +130,9 @@ def _terminate(pid: int) -> None:
             while not conn.execute(text(gone), {"pid": pid}).scalar_one():
                 assert time.monotonic() < deadline, "the backend outlived its termination"
                 time.sleep(0.02)
+                # A transaction sees one snapshot of pg_stat_activity: a backend that was
+                # still exiting at the first look would be seen there until the deadline.
+                conn.execute(text("SELECT pg_stat_clear_snapshot()"))
     finally:
         admin.dispose()
 
