@@ -73,13 +73,74 @@ def _pages(session: Session, q: str, limit: int, keywords: tuple[str, ...] = ())
         cursor = page.next_cursor
 
 
+@pytest.fixture
+def walk_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL walks the newest rows for every query, as it does within filters, not
+    looking in spans first (see ``test_postgresql_looks_in_spans_first``)."""
+    monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", 0)
+
+
 @pytest.mark.parametrize("term", sorted(PLANTED))
 @pytest.mark.parametrize("limit", [5, 20, 100])
+@pytest.mark.parametrize(
+    ("first_span", "margin"), [(0, 3), (1, 3), (20, 0.5), (20, 3), (100, 3), (1000, 3)]
+)
 def test_every_hit_comes_newest_first(
-    loaded: tuple[Session, list[str]], term: str, limit: int
+    loaded: tuple[Session, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    term: str,
+    limit: int,
+    first_span: int,
+    margin: float,
 ) -> None:
+    """On PostgreSQL, walking (``first_span`` 0) and spans of every size: the first span
+    holds the page, or the wider one does, or all hits are sorted (a ``margin`` of 0.5 makes
+    wider spans that fall short); 1000 takes in every row."""
+    monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
+    monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
     session, _ = loaded
     assert _pages(session, term, limit) == [f"walk-{n:03d}" for n in sorted(PLANTED[term])]
+
+
+SPANNED = "span_floor"  # in the statement that sorts the GIN index's hits in a span
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("term", "first_span", "span_max", "spans", "sorts"),
+    [
+        ("常設観測", 100, 10_000, 1, 0),  # 86 hits in the newest 101 rows
+        ("潮流観測", 100, 10_000, 2, 0),  # 11: the wider span (545 rows) holds the page
+        ("風穴観測", 100, 10_000, 2, 1),  # 2: the wider span's 6 are too few: all sorted
+        ("風穴観測", 100, 2_000, 1, 1),  # 2: a wider span of 3,000 rows is not tried
+        ("潮流観測", 1, 10_000, 1, 1),  # none in the newest 2 rows: all sorted
+    ],
+)
+def test_postgresql_looks_in_spans_first(
+    loaded: tuple[Session, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    term: str,
+    first_span: int,
+    span_max: int,
+    spans: int,
+    sorts: int,
+) -> None:
+    """Without filters or a one-character prefix, the first page of 20 comes from the GIN
+    index's hits among the newest ``first_span`` rows, or among as many as their share of
+    hits says hold it, times three; else all hits are sorted. No row is walked."""
+    monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
+    monkeypatch.setattr(repository, "_SPAN_MAX_ROWS", span_max)
+    session, statements = loaded
+    page = service.search(
+        session,
+        principal=anonymous(public_read=True),
+        request=service.Request(q=term, sort="newest", limit=20),
+    )
+    assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
+    sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
+    spanned = sum(SPANNED in s for s in sorted_)
+    assert (spanned, len(sorted_) - spanned) == (spans, sorts)
+    assert not any(WALK in s for s in statements)
 
 
 @pytest.mark.parametrize("walk", [3, 40, 2000])
@@ -103,6 +164,7 @@ def test_every_hit_within_a_keyword_comes_newest_first(
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("walk_only")
 @pytest.mark.parametrize(
     ("term", "walks", "sorts"),
     [
@@ -128,10 +190,8 @@ def test_postgresql_walks_only_while_the_hits_are_dense(
     assert (len(walked), len(sorted_)) == (walks, sorts)
 
 
-SPANNED = "span_floor"  # in the statement that sorts the GIN index's hits in a span
-
-
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("walk_only")
 @pytest.mark.parametrize(
     ("margin", "spans", "sorts"),
     [
@@ -167,6 +227,7 @@ def test_postgresql_sorts_only_the_hits_among_the_newest_rows_when_it_can(
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("walk_only")
 def test_postgresql_gin_index_gives_only_the_hits_in_the_span(
     loaded: tuple[Session, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -194,6 +255,7 @@ def test_postgresql_gin_index_gives_only_the_hits_in_the_span(
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("walk_only")
 @pytest.mark.parametrize(
     ("margin", "later_in_span"),
     [(0.5, False), (1.5, True)],  # 0.5: spans too short, each followed by the whole sort
@@ -234,6 +296,7 @@ def test_postgresql_pages_found_in_spans_hold_every_hit_newest_first(
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("walk_only")
 def test_an_article_published_between_the_walks_repeats_no_hit(
     loaded: tuple[Session, list[str]], database_url: str
 ) -> None:
@@ -300,6 +363,7 @@ def _capture(session: Session) -> tuple[list[tuple[str, Any]], Any]:
 
 
 @pytest.mark.postgres_only
+@pytest.mark.usefixtures("walk_only")
 def test_postgresql_newest_walk_stops_at_the_pages_last_hit(
     loaded: tuple[Session, list[str]],
 ) -> None:
