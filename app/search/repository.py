@@ -208,9 +208,12 @@ def _filters(f: Filters, column: str, params: dict[str, Any], *, each: bool = Fa
                 f" JOIN {named} n ON n.id = l.{key} WHERE n.name = :{param})"
             )
         else:
+            # The name's id first, once: as a join, PostgreSQL looked each hit's keywords up
+            # by id and compared their names (3,554 hits of 安全保障条約 with 防災: 28 ->
+            # 14 ms), where with the id each hit is one probe of the link table's key.
             articles = (
-                f"SELECT l.article_id FROM {link} l JOIN {named} n ON n.id = l.{key}"
-                f" WHERE n.name = :{param}"
+                f"SELECT l.article_id FROM {link} l"
+                f" WHERE l.{key} = (SELECT n.id FROM {named} n WHERE n.name = :{param})"
             )
             # "+ 0": the rows are looked up in the filter's articles, not found from them
             # one by one: PostgreSQL fetched the row of every article with the keyword and
