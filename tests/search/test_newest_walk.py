@@ -15,6 +15,7 @@ from app.articles.schemas import ArticleIn
 from app.auth.principal import anonymous
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.search import repository, service
+from app.search.schemas import SearchPage
 from tests.search import corpus
 
 COUNT = 300
@@ -131,11 +132,7 @@ def test_postgresql_looks_in_spans_first(
     monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
     monkeypatch.setattr(repository, "_SPAN_MAX_ROWS", span_max)
     session, statements = loaded
-    page = service.search(
-        session,
-        principal=anonymous(public_read=True),
-        request=service.Request(q=term, sort="newest", limit=20),
-    )
+    page = _newest_page(session, term)
     assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
     spanned = sum(SPANNED in s for s in sorted_)
@@ -179,11 +176,7 @@ def test_postgresql_walks_only_while_the_hits_are_dense(
     """The first page of 20: the newest 100 rows are tested, then as many more as their
     share of hits says will do (up to a cap); else the GIN index's hits are sorted."""
     session, statements = loaded
-    page = service.search(
-        session,
-        principal=anonymous(public_read=True),
-        request=service.Request(q=term, sort="newest", limit=20),
-    )
+    page = _newest_page(session, term)
     assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
     walked = [s for s in statements if WALK in s]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
@@ -214,11 +207,7 @@ def test_postgresql_sorts_only_the_hits_among_the_newest_rows_when_it_can(
     monkeypatch.setattr(repository, "_WALK_MORE_ROWS", 0)
     monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
     session, statements = loaded
-    page = service.search(
-        session,
-        principal=anonymous(public_read=True),
-        request=service.Request(q="潮流観測", sort="newest", limit=20),
-    )
+    page = _newest_page(session, "潮流観測")
     expected = [f"walk-{n:03d}" for n in sorted(PLANTED["潮流観測"])]
     assert [i.slug for i in page.items] == expected[:20]
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
@@ -237,15 +226,7 @@ def test_postgresql_gin_index_gives_only_the_hits_in_the_span(
     monkeypatch.setattr(repository, "_WALK_MORE_ROWS", 0)
     monkeypatch.setattr(repository, "_SPAN_MARGIN", 1.5)
     session, _ = loaded
-    ran, stop = _capture(session)
-    try:
-        service.search(
-            session,
-            principal=anonymous(public_read=True),
-            request=service.Request(q="潮流観測", sort="newest", limit=20),
-        )
-    finally:
-        stop()
+    ran = _newest_page_statements(session, "潮流観測")
     (spanned,) = [(s, p) for s, p in ran if SPANNED in s]
     plan = _plan(session, *spanned)
     (scan,) = [n for n in plan if n["Node Type"] == "Bitmap Index Scan"]
@@ -351,6 +332,25 @@ def _tested(session: Session, statement: str, params: Any, alias: str) -> int:
     return int(node["Actual Rows"] + node.get("Rows Removed by Filter", 0))
 
 
+def _newest_page(session: Session, term: str) -> SearchPage:
+    """The first newest-first page of 20."""
+    return service.search(
+        session,
+        principal=anonymous(public_read=True),
+        request=service.Request(q=term, sort="newest", limit=20),
+    )
+
+
+def _newest_page_statements(session: Session, term: str) -> list[tuple[str, Any]]:
+    """The statements (and their parameters) of the first newest-first page of 20."""
+    ran, stop = _capture(session)
+    try:
+        _newest_page(session, term)
+    finally:
+        stop()
+    return ran
+
+
 def _capture(session: Session) -> tuple[list[tuple[str, Any]], Any]:
     ran: list[tuple[str, Any]] = []
     bind = session.get_bind()
@@ -370,15 +370,7 @@ def test_postgresql_newest_walk_stops_at_the_pages_last_hit(
     """潮流観測: 11 hits in the newest 100 rows; the second walk may test 137 more, but the
     21st hit (age 193) is the 94th of them, and it stops there."""
     session, _ = loaded
-    ran, stop = _capture(session)
-    try:
-        service.search(
-            session,
-            principal=anonymous(public_read=True),
-            request=service.Request(q="潮流観測", sort="newest", limit=20),
-        )
-    finally:
-        stop()
+    ran = _newest_page_statements(session, "潮流観測")
     walks = [(s, p) for s, p in ran if WALK in s]
     assert [p["rows"] for _, p in walks] == [100, 137]
     assert _tested(session, *walks[1], alias="newest") == 94
