@@ -31,8 +31,11 @@ def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+    # IF NOT EXISTS: a large store may build it beforehand with CREATE INDEX CONCURRENTLY
+    # (which cannot run in the migration's transaction), so that writes are not held up.
     op.execute(
-        "CREATE INDEX ix_search_docs_tsv_sort_key ON search_docs USING gin (tsv, (sort_key + 0))"
+        "CREATE INDEX IF NOT EXISTS ix_search_docs_tsv_sort_key"
+        " ON search_docs USING gin (tsv, (sort_key + 0))"
     )
     op.execute("DROP INDEX ix_search_docs_tsv")
 
