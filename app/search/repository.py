@@ -466,6 +466,11 @@ def _pg_newest(
     return [Hit(a, k, None) for a, k in rows]
 
 
+def _newest_keys(after: str) -> str:
+    """The sort keys below ``after``'s bound, newest first (down the btree index)."""
+    return f"SELECT sort_key FROM search_docs WHERE true{after} ORDER BY sort_key DESC"
+
+
 def _pg_spans_first(
     conn: Connection, loose: str | None, after: str, params: dict[str, Any]
 ) -> list[tuple[int, int]] | None:
@@ -481,7 +486,7 @@ def _pg_spans_first(
     all whatever the span (の: 24 ms for the newest 1,000 rows). Nor within filters, whose
     articles the GIN index's hits would be joined with each time (see ``_pg_newest``)."""
     limit: int = params["limit"]
-    newest = f"SELECT sort_key FROM search_docs WHERE true{after} ORDER BY sort_key DESC"
+    newest = _newest_keys(after)
     bounds = conn.execute(
         text(f"SELECT ({newest} LIMIT 1) AS top, ({newest} OFFSET :span LIMIT 1) AS floor"),
         {**params, "span": _FIRST_SPAN_ROWS},
@@ -508,9 +513,8 @@ def _pg_span_floor(conn: Connection, after: str, params: dict[str, Any], rows: i
     span = math.ceil(rows * _SPAN_MARGIN)
     if span > _SPAN_MAX_ROWS:
         return None
-    sql = f"SELECT sort_key FROM search_docs WHERE true{after} ORDER BY sort_key DESC"
     floor: int | None = conn.execute(
-        text(f"{sql} OFFSET :span LIMIT 1"), {**params, "span": span}
+        text(f"{_newest_keys(after)} OFFSET :span LIMIT 1"), {**params, "span": span}
     ).scalar_one_or_none()
     return floor
 
