@@ -76,8 +76,8 @@ def _pages(session: Session, q: str, limit: int, keywords: tuple[str, ...] = ())
 
 @pytest.fixture
 def walk_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PostgreSQL walks the newest rows for every query, as it does within filters, not
-    looking in spans first (see ``test_postgresql_looks_in_spans_first``)."""
+    """PostgreSQL walks the newest rows for every query, as it does for one-character
+    prefixes, not looking in spans first (see ``test_postgresql_looks_in_spans_first``)."""
     monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", 0)
 
 
@@ -108,32 +108,41 @@ SPANNED = "span_floor"  # in the statement that sorts the GIN index's hits in a 
 
 @pytest.mark.postgres_only
 @pytest.mark.parametrize(
-    ("term", "first_span", "span_max", "spans", "sorts"),
+    ("term", "keyword", "first_span", "span_max", "spans", "sorts"),
     [
-        ("常設観測", 100, 10_000, 1, 0),  # 86 hits in the newest 101 rows
-        ("潮流観測", 100, 10_000, 2, 0),  # 11: the wider span (545 rows) holds the page
-        ("風穴観測", 100, 10_000, 2, 1),  # 2: the wider span's 6 are too few: all sorted
-        ("風穴観測", 100, 2_000, 1, 1),  # 2: a wider span of 3,000 rows is not tried
-        ("潮流観測", 1, 10_000, 1, 1),  # none in the newest 2 rows: all sorted
+        ("常設観測", None, 100, 10_000, 1, 0),  # 86 hits in the newest 101 rows
+        ("潮流観測", None, 100, 10_000, 2, 0),  # 11: the wider span (545 rows) holds the page
+        ("風穴観測", None, 100, 10_000, 2, 1),  # 2: the wider span's 6 are too few: all sorted
+        ("風穴観測", None, 100, 2_000, 1, 1),  # 2: a wider span of 3,000 rows is not tried
+        ("潮流観測", None, 1, 10_000, 1, 1),  # none in the newest 2 rows: all sorted
+        # Within a keyword, the hits that pass it count:
+        ("常設観測", "造船所", 200, 10_000, 1, 0),  # 25 in the newest 201 rows
+        ("常設観測", "造船所", 100, 10_000, 2, 0),  # 17: the wider span (all 300) holds 38
+        ("潮流観測", "造船所", 100, 10_000, 2, 1),  # 2, then 6 in all rows: all sorted
+        ("風穴観測", "造船所", 100, 10_000, 1, 1),  # none at all
     ],
 )
 def test_postgresql_looks_in_spans_first(
     loaded: tuple[Session, list[str]],
     monkeypatch: pytest.MonkeyPatch,
     term: str,
+    keyword: str | None,
     first_span: int,
     span_max: int,
     spans: int,
     sorts: int,
 ) -> None:
-    """Without filters or a one-character prefix, the first page of 20 comes from the GIN
-    index's hits among the newest ``first_span`` rows, or among as many as their share of
-    hits says hold it, times three; else all hits are sorted. No row is walked."""
+    """But for a one-character prefix, the first page of 20 comes from the GIN index's hits
+    (that pass the filter) among the newest ``first_span`` rows, or among as many as their
+    share of hits says hold it, times three; else all hits are sorted. No row is walked."""
     monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
     monkeypatch.setattr(repository, "_SPAN_MAX_ROWS", span_max)
     session, statements = loaded
-    page = _newest_page(session, term)
-    assert [i.slug for i in page.items] == [f"walk-{n:03d}" for n in sorted(PLANTED[term])][:20]
+    keywords = () if keyword is None else (keyword,)
+    page = _newest_page(session, term, keywords)
+    tagged = {n for n, doc in enumerate(_documents()) if keyword in (None, *doc["keywords"])}
+    expected = [f"walk-{n:03d}" for n in sorted(PLANTED[term] & tagged)][:20]
+    assert [i.slug for i in page.items] == expected
     sorted_ = [s for s in statements if "sort_key + 0 DESC" in s]
     spanned = sum(SPANNED in s for s in sorted_)
     assert (spanned, len(sorted_) - spanned) == (spans, sorts)
@@ -142,12 +151,21 @@ def test_postgresql_looks_in_spans_first(
 
 @pytest.mark.parametrize("walk", [3, 40, 2000])
 @pytest.mark.parametrize("limit", [5, 20])
+@pytest.mark.parametrize(("first_span", "margin"), [(0, 3), (1, 3), (20, 0.5), (100, 3)])
 def test_every_hit_within_a_keyword_comes_newest_first(
-    loaded: tuple[Session, list[str]], monkeypatch: pytest.MonkeyPatch, walk: int, limit: int
+    loaded: tuple[Session, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    walk: int,
+    limit: int,
+    first_span: int,
+    margin: float,
 ) -> None:
     """SQLite checks the newest ``walk`` hits against the keyword one by one, and lists the
-    keyword's articles only when they hold less than a page (PostgreSQL: unchanged)."""
+    keyword's articles only when they hold less than a page. PostgreSQL walks
+    (``first_span`` 0) or looks in spans, as in ``test_every_hit_comes_newest_first``."""
     monkeypatch.setattr(repository, "_FILTER_WALK_ROWS", walk)
+    monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
+    monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
     session, _ = loaded
     tagged = {age for age, doc in enumerate(_documents()) if "造船所" in doc["keywords"]}
     for term, ages in sorted(PLANTED.items()):
@@ -332,12 +350,12 @@ def _tested(session: Session, statement: str, params: Any, alias: str) -> int:
     return int(node["Actual Rows"] + node.get("Rows Removed by Filter", 0))
 
 
-def _newest_page(session: Session, term: str) -> SearchPage:
+def _newest_page(session: Session, term: str, keywords: tuple[str, ...] = ()) -> SearchPage:
     """The first newest-first page of 20."""
     return service.search(
         session,
         principal=anonymous(public_read=True),
-        request=service.Request(q=term, sort="newest", limit=20),
+        request=service.Request(q=term, sort="newest", limit=20, keywords=keywords),
     )
 
 
