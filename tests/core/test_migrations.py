@@ -95,3 +95,47 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     engine.dispose()
+
+
+def _search_indexes(url: str) -> dict[str, int]:
+    """The indexes of ``search_docs`` that are valid, by name: their oids."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT c.relname, c.oid FROM pg_index i"
+                    " JOIN pg_class c ON c.oid = i.indexrelid"
+                    " WHERE i.indrelid = 'search_docs'::regclass AND i.indisvalid"
+                )
+            )
+            return dict(rows.all())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_the_search_index_the_readme_builds_beforehand_is_kept(empty_url: str) -> None:
+    """README: a large store builds migration 0006's index with CREATE INDEX CONCURRENTLY
+    before upgrading (which would hold up writes while it builds); the upgrade keeps it, and
+    a downgrade puts the old index back."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (line,) = [x for x in readme.splitlines() if "CREATE INDEX CONCURRENTLY" in x]
+    statements = [s.strip() for s in line.strip("`").split(";") if s.strip()]
+    migrate.upgrade(empty_url, "0005")
+    engine = make_engine(empty_url, pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+    built = _search_indexes(empty_url)["ix_search_docs_tsv_sort_key"]
+    migrate.upgrade(empty_url)
+    after = _search_indexes(empty_url)
+    assert after["ix_search_docs_tsv_sort_key"] == built
+    assert "ix_search_docs_tsv" not in after
+    migrate.downgrade(empty_url, "0005")
+    after = _search_indexes(empty_url)
+    assert "ix_search_docs_tsv" in after
+    assert "ix_search_docs_tsv_sort_key" not in after
