@@ -489,24 +489,47 @@ def _pg_spans_first(
     lexemes, and the GIN index reads them all whatever the span (の: 24 ms for the newest
     1,000 rows)."""
     limit: int = params["limit"]
-    newest = _newest_keys(after)
-    bounds = conn.execute(
-        text(f"SELECT ({newest} LIMIT 1) AS top, ({newest} OFFSET :span LIMIT 1) AS floor"),
-        {**params, "span": _FIRST_SPAN_ROWS},
-    ).one()
-    if bounds.floor is None:
-        return None  # the span takes in every row: sorting all hits is the same
-    rows = _pg_gin_newest(conn, loose, filters, after, params, floor=bounds.floor)
-    if len(rows) >= limit:
-        return rows
-    if not rows or limit * _FIRST_SPAN_ROWS / len(rows) * _SPAN_MARGIN > _SPAN_MAX_ROWS:
+    rows, top, floor = _pg_first_span(conn, loose, filters, after, params)
+    if len(rows) >= limit or (rows and floor is None):
+        return rows  # (a span with no floor took in every row: these are all the hits)
+    if top is None or floor is None:
+        return None  # no hit in the span
+    if limit * _FIRST_SPAN_ROWS / len(rows) * _SPAN_MARGIN > _SPAN_MAX_ROWS:
         return None
     # The wider span is reckoned in sort keys (publication seconds), as if articles came at
     # an even pace: counting its rows down the sort-key index would cost 0.1 ms a thousand.
     # A span that misses only costs its own query.
-    reach = (bounds.top - bounds.floor) * limit / len(rows) * _SPAN_MARGIN
-    rows = _pg_gin_newest(conn, loose, filters, after, params, floor=bounds.top - int(reach))
+    reach = (top - floor) * limit / len(rows) * _SPAN_MARGIN
+    rows = _pg_gin_newest(conn, loose, filters, after, params, floor=top - int(reach))
     return rows if len(rows) >= limit else None
+
+
+def _pg_first_span(
+    conn: Connection, loose: str | None, filters: Filters, after: str, params: dict[str, Any]
+) -> tuple[list[tuple[int, int]], int | None, int | None]:
+    """PostgreSQL: the newest ``params["limit"]`` GIN hits (within ``filters``) among the
+    newest ``_FIRST_SPAN_ROWS`` rows below ``after``'s bound, with the span's top and floor
+    sort keys (None when there are no hits; a floor of None: the span took in every row).
+    One statement, where the span's bounds and then its hits took two round trips."""
+    newest = _newest_keys(after)
+    bounds = (
+        f"WITH span AS MATERIALIZED (SELECT ({newest} LIMIT 1) AS top,"
+        f" ({newest} OFFSET :span LIMIT 1) AS span_floor)"
+    )
+    # Below every sort key where there is no floor; "+ 0" as in _pg_gin_newest.
+    where = f"{after} AND sort_key + 0 >= (SELECT coalesce(span_floor, -{_NO_EDGE}) FROM span)"
+    span_params = {**params, "span": _FIRST_SPAN_ROWS}
+    hits = _pg_hits(
+        span_params, filters, loose=loose, where=where, order=" ORDER BY sort_key + 0 DESC"
+    )
+    sql = (
+        f"{bounds} SELECT article_id, sort_key, (SELECT top FROM span) AS top,"
+        f" (SELECT span_floor FROM span) AS floor FROM {hits} LIMIT :limit"
+    )
+    found = conn.execute(text(sql), span_params).all()
+    if not found:
+        return [], None, None
+    return [(a, k) for a, k, _, _ in found], found[0].top, found[0].floor
 
 
 def _pg_span_floor(conn: Connection, after: str, params: dict[str, Any], rows: int) -> int | None:

@@ -115,6 +115,7 @@ SPANNED = "span_floor"  # in the statement that sorts the GIN index's hits in a 
         ("風穴観測", None, 100, 10_000, 2, 1),  # 2: the wider span's 6 are too few: all sorted
         ("風穴観測", None, 100, 2_000, 1, 1),  # 2: a wider span of 3,000 rows is not tried
         ("潮流観測", None, 1, 10_000, 1, 1),  # none in the newest 2 rows: all sorted
+        ("風穴観測", None, 1000, 10_000, 1, 0),  # the span takes in all 300 rows: 6 are all
         # Within a keyword, the hits that pass it count:
         ("常設観測", "造船所", 200, 10_000, 1, 0),  # 25 in the newest 201 rows
         ("常設観測", "造船所", 100, 10_000, 2, 0),  # 17: the wider span (all 300) holds 38
@@ -133,8 +134,9 @@ def test_postgresql_looks_in_spans_first(
     sorts: int,
 ) -> None:
     """But for a one-character prefix, the first page of 20 comes from the GIN index's hits
-    (that pass the filter) among the newest ``first_span`` rows, or among as many as their
-    share of hits says hold it, times three; else all hits are sorted. No row is walked."""
+    (that pass the filter) among the newest ``first_span`` rows (found in the statement that
+    finds the span's bounds), or among as many as their share of hits says hold it, times
+    three; else all hits are sorted. No row is walked."""
     monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
     monkeypatch.setattr(repository, "_SPAN_MAX_ROWS", span_max)
     session, statements = loaded
@@ -147,6 +149,7 @@ def test_postgresql_looks_in_spans_first(
     spanned = sum(SPANNED in s for s in sorted_)
     assert (spanned, len(sorted_) - spanned) == (spans, sorts)
     assert not any(WALK in s for s in statements)
+    assert not any(s.startswith("SELECT (SELECT sort_key") for s in statements)
 
 
 @pytest.mark.parametrize("walk", [3, 40, 2000])
