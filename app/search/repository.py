@@ -179,14 +179,10 @@ class Hit:
     score: float | None
 
 
-def _filters(
-    f: Filters, column: str, params: dict[str, Any], *, each: bool = False, hashed: bool = False
-) -> str:
+def _filters(f: Filters, column: str, params: dict[str, Any], *, each: bool = False) -> str:
     """The conditions of ``f`` on rows with an ``article_id`` column, or with ``column``
     "rowid" on the FTS5 table (whose rowid is the sort key). ``each``: looked up for each
-    row by its sort key ``column``, where the rows are few or a LIMIT stops them early.
-    ``hashed`` (PostgreSQL): the filter's articles are hashed once and each row looked up
-    in the hash, whatever the planner reckons the rows to be."""
+    row by its sort key ``column``, where the rows are few or a LIMIT stops them early."""
     links = [
         (f"kw{i}", "article_keywords", "keywords", "keyword_id", name)
         for i, name in enumerate(f.keywords)
@@ -218,15 +214,7 @@ def _filters(
             # "+ 0": the rows are looked up in the filter's articles, not found from them
             # one by one: PostgreSQL fetched the row of every article with the keyword and
             # tested its tsvector (9,513 articles, 240 ms for 地域 with 防災).
-            if hashed:
-                # A condition wrapped in IS TRUE is not turned into a join: it stays a
-                # subplan, which PostgreSQL hashes. As a join it probes the link table for
-                # each row when it misjudges the rows as few, as it does for a phrase (it
-                # takes the bigrams for independent: one row reckoned for 安全保障条約,
-                # 3,554 found, and 6.5 ms of probes where the hash takes about 1).
-                sql += f" AND (article_id + 0 IN ({articles})) IS TRUE"
-            else:
-                sql += f" AND article_id + 0 IN ({articles})"
+            sql += f" AND article_id + 0 IN ({articles})"
     return sql
 
 
@@ -252,11 +240,9 @@ def _pg_hits(
     order: str = "",
     rank: bool = False,
     negated: bool = False,
-    hashed: bool = False,
 ) -> str:
     """PostgreSQL: a FROM item of the matching rows (``params["q"]`` is the tsquery), with
-    ``where`` and ``order`` applied first (and the filters, ``hashed`` or not: see
-    ``_filters``). With a ``loose`` query (see
+    ``where`` and ``order`` applied first. With a ``loose`` query (see
     ``expression.loose_tsquery``) the GIN index finds its candidates exactly, and only those
     the caller reads on to are tested against the phrase: that test must de-TOAST the row's
     tsvector. ("OFFSET 0" keeps PostgreSQL from pushing the phrase test into the candidates'
@@ -265,7 +251,7 @@ def _pg_hits(
     The rows come in ``order``: the layers above it add no ORDER BY of their own, as the
     planner cannot see that ``sort_key + 0`` orders ``sort_key`` and would sort the tested
     rows again (testing them all first), so callers rely on the executor keeping it."""
-    filtered = where + _filters(filters, "article_id", params, hashed=hashed)
+    filtered = where + _filters(filters, "article_id", params)
     if loose is None:
         return (
             "(SELECT article_id, sort_key, tsv, wsv FROM search_docs"
@@ -323,9 +309,6 @@ _SPAN_MAX_ROWS = 10_000
 # the hits among this many of the newest rows are looked for first (0: never).
 _FIRST_SPAN_ROWS = 1000
 _NO_EDGE = 2**63 - 1  # above every sort key (a BIGINT)
-# A hit probed in the link table costs about this many of the filter's articles hashed
-# (安全保障条約 within 防災: 3,554 probes took 6.5 ms; its 9,513 articles hashed, 1.9).
-_PROBES_PER_HASHED = 10
 _GLANCE_ROWS = 20
 
 
@@ -433,11 +416,11 @@ def _pg_newest(
     params["q"] = tsquery
     limit: int = params["limit"]
     if _FIRST_SPAN_ROWS and "':*" not in tsquery:
-        spanned, found = _pg_spans_first(conn, loose, filters, after, params)
-        if spanned is None:
-            hashed = filters.any and _pg_hash_filter(conn, loose, after, params, found)
-            spanned = _pg_gin_newest(conn, loose, filters, after, params, hashed=hashed)
-        return [Hit(a, k, None) for a, k in spanned]
+        spanned = _pg_spans_first(conn, loose, filters, after, params)
+        rows = (
+            spanned if spanned is not None else _pg_gin_newest(conn, loose, filters, after, params)
+        )
+        return [Hit(a, k, None) for a, k in rows]
 
     # A one-character prefix (see _pg_spans_first): a common term's newest hits are among
     # the newest rows, and testing them in turn, newest first, is cheapest. When the first
@@ -490,12 +473,12 @@ def _newest_keys(after: str) -> str:
 
 def _pg_spans_first(
     conn: Connection, loose: str | None, filters: Filters, after: str, params: dict[str, Any]
-) -> tuple[list[tuple[int, int]] | None, int]:
+) -> list[tuple[int, int]] | None:
     """PostgreSQL, newest first: the page from the GIN index's hits (within ``filters``)
     among the newest ``_FIRST_SPAN_ROWS`` rows (below ``after``'s bound), or, when those
     hold some hits but too few, among as many rows as their share says will hold it, times
     ``_SPAN_MARGIN`` (up to ``_SPAN_MAX_ROWS``). None when no span held a page: the caller
-    sorts all hits. Also how many hits the first span held.
+    sorts all hits.
 
     The GIN index holds the sort key (migration 0006), so a span costs about as much as its
     hits, where testing the newest rows in turn reads each one's tsvector (0.8 against 2.2
@@ -507,40 +490,18 @@ def _pg_spans_first(
     1,000 rows)."""
     limit: int = params["limit"]
     rows, top, floor = _pg_first_span(conn, loose, filters, after, params)
-    found = len(rows)
-    if found >= limit or (rows and floor is None):
-        return rows, found  # (a span with no floor took in every row: all the hits)
+    if len(rows) >= limit or (rows and floor is None):
+        return rows  # (a span with no floor took in every row: these are all the hits)
     if top is None or floor is None:
-        return None, found  # no hit in the span
-    if limit * _FIRST_SPAN_ROWS / found * _SPAN_MARGIN > _SPAN_MAX_ROWS:
-        return None, found
+        return None  # no hit in the span
+    if limit * _FIRST_SPAN_ROWS / len(rows) * _SPAN_MARGIN > _SPAN_MAX_ROWS:
+        return None
     # The wider span is reckoned in sort keys (publication seconds), as if articles came at
     # an even pace: counting its rows down the sort-key index would cost 0.1 ms a thousand.
     # A span that misses only costs its own query.
-    reach = (top - floor) * limit / found * _SPAN_MARGIN
+    reach = (top - floor) * limit / len(rows) * _SPAN_MARGIN
     rows = _pg_gin_newest(conn, loose, filters, after, params, floor=top - int(reach))
-    return (rows if len(rows) >= limit else None), found
-
-
-def _pg_hash_filter(
-    conn: Connection, loose: str | None, after: str, params: dict[str, Any], found: int
-) -> bool:
-    """PostgreSQL, when all hits are to be matched with a filter's articles: whether to hash
-    those (``_filters``), as many as the filter has, rather than probe the link table for
-    each hit, which costs ``_PROBES_PER_HASHED`` times as much as hashing one of the filter's
-    articles. The first span says: of its ``unfiltered`` GIN hits, ``found`` passed the
-    filter, so the filter holds about ``found / unfiltered`` of the articles, and the query
-    has about ``unfiltered`` hits in every ``_FIRST_SPAN_ROWS`` articles. (One more than
-    ``found``: none found says little.)"""
-    newest = _newest_keys(after)
-    span = f"coalesce(({newest} OFFSET :span LIMIT 1), -{_NO_EDGE})"
-    sql = (
-        f"SELECT count(*) FROM search_docs WHERE tsv @@ to_tsquery('simple', :gin){after}"
-        f" AND sort_key + 0 >= {span}"
-    )
-    span_params = {**params, "gin": loose or params["q"], "span": _FIRST_SPAN_ROWS}
-    unfiltered: int = conn.execute(text(sql), span_params).scalar_one()
-    return (found + 1) * _FIRST_SPAN_ROWS < _PROBES_PER_HASHED * unfiltered * unfiltered
+    return rows if len(rows) >= limit else None
 
 
 def _pg_first_span(
@@ -592,12 +553,10 @@ def _pg_gin_newest(
     params: dict[str, Any],
     *,
     floor: int | None = None,
-    hashed: bool = False,
 ) -> list[tuple[int, int]]:
     """PostgreSQL: the newest ``params["limit"]`` hits found by the GIN index, sorted ("+ 0":
     a sort, not a walk down the sort key testing every row). With ``floor``, only those from
-    that sort key on: the page is whole only if it holds ``limit`` hits. ``hashed``: see
-    ``_filters``."""
+    that sort key on: the page is whole only if it holds ``limit`` hits."""
     where = after
     if floor is not None:
         # "+ 0" here too: the GIN index holds ``sort_key + 0`` beside the lexemes (migration
@@ -606,8 +565,7 @@ def _pg_gin_newest(
         # test each row of the range by reading its tsvector.
         where += " AND sort_key + 0 >= :span_floor"
         params = {**params, "span_floor": floor}
-    order = " ORDER BY sort_key + 0 DESC"
-    hits = _pg_hits(params, filters, loose=loose, where=where, order=order, hashed=hashed)
+    hits = _pg_hits(params, filters, loose=loose, where=where, order=" ORDER BY sort_key + 0 DESC")
     sql = f"SELECT article_id, sort_key FROM {hits} LIMIT :limit"
     return [(a, k) for a, k in conn.execute(text(sql), params)]
 

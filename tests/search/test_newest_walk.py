@@ -152,45 +152,6 @@ def test_postgresql_looks_in_spans_first(
     assert not any(s.startswith("SELECT (SELECT sort_key") for s in statements)
 
 
-@pytest.mark.postgres_only
-@pytest.mark.parametrize(
-    ("term", "first_span", "hashed"),
-    [
-        # 18 hits in the newest 21 rows, 4 of them with the keyword: a dense term in a
-        # small share of the articles; their hash costs less than a probe per hit
-        ("常設観測", 20, True),
-        # 2 in the newest 101 rows, none with the keyword: too few hits to hash for
-        ("風穴観測", 100, False),
-    ],
-)
-def test_postgresql_hashes_a_filter_only_where_the_hits_outnumber_it(
-    loaded: tuple[Session, list[str]],
-    monkeypatch: pytest.MonkeyPatch,
-    term: str,
-    first_span: int,
-    hashed: bool,
-) -> None:
-    """When no span holds a page within a keyword, all hits are matched with the keyword's
-    articles: through a hash of those when the first span's hits say the hits are the more
-    numerous (the planner, misjudging a phrase's hits as few, would probe for each)."""
-    monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
-    monkeypatch.setattr(repository, "_SPAN_MAX_ROWS", 100)  # no wider span
-    session, _ = loaded
-    keyword = "造船所"
-    ran, stop = _capture(session)
-    try:
-        page = _newest_page(session, term, (keyword,))
-    finally:
-        stop()
-    tagged = {n for n, doc in enumerate(_documents()) if keyword in doc["keywords"]}
-    expected = [f"walk-{n:03d}" for n in sorted(PLANTED[term] & tagged)][:20]
-    assert [i.slug for i in page.items] == expected
-    (every,) = [(s, p) for s, p in ran if "sort_key + 0 DESC" in s and "span" not in s]
-    assert (" IS TRUE" in every[0]) == hashed
-    filters = [n.get("Filter", "") for n in _plan(session, *every)]
-    assert any("hashed SubPlan" in f for f in filters) == hashed
-
-
 @pytest.mark.parametrize("walk", [3, 40, 2000])
 @pytest.mark.parametrize("limit", [5, 20])
 @pytest.mark.parametrize(("first_span", "margin"), [(0, 3), (1, 3), (20, 0.5), (100, 3)])
