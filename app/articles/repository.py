@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from sqlalchemy import JSON, Column, Connection, Date, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.articles.models import (
@@ -437,9 +438,17 @@ def _pg_documents(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, 
     query breaks its reflection.)"""
     driver = conn.connection.driver_connection
     assert driver is not None
-    with driver.cursor(binary=True) as cursor:
-        cursor.execute(_PG_DOCUMENTS, ([int(i) for i in ids],))
-        return {article_id: (slug, document) for article_id, slug, document in cursor}
+    params = ([int(i) for i in ids],)
+    try:
+        with driver.cursor(binary=True) as cursor:
+            cursor.execute(_PG_DOCUMENTS, params)
+            return {article_id: (slug, document) for article_id, slug, document in cursor}
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # As SQLAlchemy raises what the driver raises for its own statements, so that the
+        # error handlers tell a failing database (503) from a fault (500) here too.
+        raise DBAPIError.instance(
+            _PG_DOCUMENTS, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from exc
 
 
 def published_documents(

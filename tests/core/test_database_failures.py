@@ -14,8 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session
 
 from app.articles import across
+from app.articles import service as articles
 from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.handlers import database_unavailable
@@ -217,3 +219,22 @@ def test_a_dead_connection_found_by_a_ping_retires_the_whole_pool(
         assert failed == [1]
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres_only
+def test_a_connection_lost_while_reading_search_documents_is_a_database_failure(
+    database_url: str,
+) -> None:
+    """``documents`` reads through the driver's own (binary) cursor; a server that drops
+    the connection there still raises SQLAlchemy's OperationalError, which is a 503."""
+    engine = make_engine(database_url, pool_size=1)
+    session = Session(engine)
+    try:
+        _terminate(_pid(session.connection()))
+        with pytest.raises(OperationalError) as failed:
+            articles.documents(session, [1, 2, 3])
+    finally:
+        session.invalidate()  # (a rollback on the dropped connection would fail too)
+        engine.dispose()
+    assert isinstance(failed.value.orig, psycopg.OperationalError)
+    assert database_unavailable(failed.value)
