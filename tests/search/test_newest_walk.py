@@ -28,6 +28,7 @@ PLANTED = {
     "常設観測": {n for n in range(COUNT) if n % 7},  # in most articles
 }
 WALK = " AS edge"  # in the newest-first walk's statement
+WIRE = "wire.example.com"  # the host some articles cite
 
 
 def _documents() -> list[dict[str, Any]]:
@@ -39,6 +40,11 @@ def _documents() -> list[dict[str, Any]]:
         for term, ages in PLANTED.items():
             if age in ages:
                 doc["conclusion"] = [*doc["conclusion"], f"{term}の記録が残る。"]
+        # A second keyword and another cited host for some, for filters that combine.
+        if age % 4 == 1 and "温泉" not in doc["keywords"]:
+            doc["keywords"] = [*doc["keywords"], "温泉"]
+        if age % 3 == 0:
+            doc["sections"][0]["citations"][0]["url"] = f"https://{WIRE}/{age}"
     return docs
 
 
@@ -57,7 +63,13 @@ def loaded(database_url: str) -> Iterator[tuple[Session, list[str]]]:
     engine.dispose()
 
 
-def _pages(session: Session, q: str, limit: int, keywords: tuple[str, ...] = ()) -> list[str]:
+def _pages(
+    session: Session,
+    q: str,
+    limit: int,
+    keywords: tuple[str, ...] = (),
+    host: str | None = None,
+) -> list[str]:
     slugs: list[str] = []
     cursor = None
     while True:
@@ -65,7 +77,7 @@ def _pages(session: Session, q: str, limit: int, keywords: tuple[str, ...] = ())
             session,
             principal=anonymous(public_read=True),
             request=service.Request(
-                q=q, sort="newest", limit=limit, cursor=cursor, keywords=keywords
+                q=q, sort="newest", limit=limit, cursor=cursor, keywords=keywords, host=host
             ),
         )
         slugs += [i.slug for i in page.items]
@@ -170,15 +182,22 @@ def test_every_hit_within_a_keyword_comes_newest_first(
     monkeypatch.setattr(repository, "_FIRST_SPAN_ROWS", first_span)
     monkeypatch.setattr(repository, "_SPAN_MARGIN", margin)
     session, _ = loaded
-    tagged = {age for age, doc in enumerate(_documents()) if "造船所" in doc["keywords"]}
+    docs = _documents()
+    tagged = {age for age, doc in enumerate(docs) if "造船所" in doc["keywords"]}
+    both = {age for age, doc in enumerate(docs) if {"造船所", "温泉"} <= set(doc["keywords"])}
+    wired = {age for age in tagged if age % 3 == 0}  # 造船所, citing WIRE
+    assert both
+    assert wired
     for term, ages in sorted(PLANTED.items()):
         expected = [f"walk-{n:03d}" for n in sorted(ages & tagged)]
         assert _pages(session, term, limit, ("造船所",)) == expected, term
-    assert _pages(session, "造船所", 7, ("造船所", "温泉")) == [
-        f"walk-{n:03d}"
-        for n, doc in enumerate(_documents())
-        if {"造船所", "温泉"} <= set(doc["keywords"])
-    ]
+        expected = [f"walk-{n:03d}" for n in sorted(ages & both)]
+        assert _pages(session, term, limit, ("造船所", "温泉")) == expected, term
+        expected = [f"walk-{n:03d}" for n in sorted(ages & wired)]
+        assert _pages(session, term, limit, ("造船所",), WIRE) == expected, term
+    excluded = (PLANTED["常設観測"] - PLANTED["潮流観測"]) & tagged
+    expected = [f"walk-{n:03d}" for n in sorted(excluded)]
+    assert _pages(session, "常設観測 -潮流観測", limit, ("造船所",)) == expected
 
 
 @pytest.mark.postgres_only
