@@ -30,6 +30,7 @@ import random
 import sqlite3
 import statistics
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -142,16 +143,41 @@ def _pg_url() -> str:
     return PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DB
 
 
-def fingerprint() -> str:
+def _sqlite_schema() -> bytes:
+    """The schema the migrations give an SQLite database: a migration that changes only
+    PostgreSQL leaves it, and so the SQLite database, as it was."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "schema.db"
+        upgrade(f"sqlite:///{path}")
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE name != 'alembic_version'"
+                " ORDER BY type, name"
+            ).fetchall()
+        conn.close()
+    # A table Alembic rebuilt lists its constraints in no fixed order: each statement's
+    # lines are compared as a set.
+    return json.dumps(
+        [
+            (kind, name, sorted(line.strip(" ,") for line in (sql or "").splitlines()))
+            for kind, name, sql in rows
+        ]
+    ).encode()
+
+
+def fingerprint(database: str) -> str:
     """Digest of what a built database depends on: the code that makes index entries, the
-    migrations, the corpus."""
+    corpus, and the schema (SQLite's as built; for PostgreSQL, the migrations)."""
     h = hashlib.sha256()
     search = ROOT / "app" / "search"
     sources = [search / f for f in ("segment.py", "words.py", "fields.py", "index.py")]
-    sources += sorted((ROOT / "migrations" / "versions").glob("*.py"))
     sources += [ROOT / "tests" / "search" / "corpus.py", Path(template_corpus.__file__)]
+    if database == "postgresql":
+        sources += sorted((ROOT / "migrations" / "versions").glob("*.py"))
     for source in sources:
         h.update(source.name.encode() + b"\0" + source.read_bytes())
+    if database == "sqlite":
+        h.update(_sqlite_schema())
     return h.hexdigest()[:16]
 
 
@@ -159,11 +185,11 @@ def ensure(count: int, databases: list[str], rebuild: bool) -> dict[str, Any]:
     OUT.mkdir(exist_ok=True)
     meta_path = OUT / f"search-{count}.meta.json"
     meta: dict[str, Any] = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-    current = fingerprint()
     db = OUT / f"search-{count}.db"
     like = OUT / f"search-{count}-like.db"
+    current = {d: fingerprint(d) for d in databases}
     if "sqlite" in databases and (
-        rebuild or meta.get("sqlite", {}).get("fingerprint") != current or not db.exists()
+        rebuild or meta.get("sqlite", {}).get("fingerprint") != current["sqlite"] or not db.exists()
     ):
         for p in (db, like, Path(f"{db}-wal"), Path(f"{db}-shm")):
             p.unlink(missing_ok=True)
@@ -171,10 +197,10 @@ def ensure(count: int, databases: list[str], rebuild: bool) -> dict[str, Any]:
         built = build(f"sqlite:///{db}", count, like)
         # Re-read: a build of the other database may have finished meanwhile.
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        meta["sqlite"] = built | {"fingerprint": current}
+        meta["sqlite"] = built | {"fingerprint": current["sqlite"]}
         meta_path.write_text(json.dumps(meta))
     if "postgresql" in databases and (
-        rebuild or meta.get("postgresql", {}).get("fingerprint") != current
+        rebuild or meta.get("postgresql", {}).get("fingerprint") != current["postgresql"]
     ):
         admin = make_engine(PG_ADMIN, pool_size=1).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
@@ -191,7 +217,7 @@ def ensure(count: int, databases: list[str], rebuild: bool) -> dict[str, Any]:
             conn.execute(text("VACUUM (ANALYZE)"))
         pg.dispose()
         meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
-        meta["postgresql"] = built | {"fingerprint": current}
+        meta["postgresql"] = built | {"fingerprint": current["postgresql"]}
         meta_path.write_text(json.dumps(meta))
     return meta
 
