@@ -41,10 +41,14 @@ def list_keys(session: ReadSession, _: Admin, response: Response) -> KeyList:
     return KeyList(items=service.list_keys(session))
 
 
+# Ids are 64-bit signed integers in both stores.
+KeyId = Annotated[int, Path(ge=1, le=2**63 - 1, description="The key's id.")]
+
+
 @router.delete(
-    "/{key_id}", status_code=204, response_class=Response, responses=problems(401, 403, 404)
+    "/{key_id}", status_code=204, response_class=Response, responses=problems(400, 401, 403, 404)
 )
-def delete_key(key_id: Annotated[int, Path(ge=1)], session: WriteSession, _: Admin) -> Response:
+def delete_key(key_id: KeyId, session: WriteSession, _: Admin) -> Response:
     """Revoke an API key; it stops working at once."""
     service.revoke(session, key_id=key_id)
     return Response(status_code=204)

@@ -62,6 +62,10 @@ def test_key_requests_are_validated(client: TestClient, keys: Keys) -> None:
         response = client.post("/v1/keys", json=bad, headers=keys.admin)
         assert response.status_code == 422, bad
         assert response.json()["errors"]
+    for key_id in ("0", "x", str(2**63)):
+        response = client.delete(f"/v1/keys/{key_id}", headers=keys.admin)
+        assert response.status_code == 400, key_id
+        assert response.json()["errors"][0]["parameter"] == "key_id"
 
 
 def test_bad_or_malformed_keys_are_401_even_on_public_routes(client: TestClient) -> None:
