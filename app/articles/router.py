@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
-from pydantic import AwareDatetime
 
 from app.articles import reads, service
 from app.articles.delivery import Delivery, deliver, deliver_stored
@@ -24,6 +23,7 @@ from app.auth.dependencies import Reader, Writer
 from app.core.deps import State, WriteSession
 from app.core.errors import NotAcceptable
 from app.core.http import NO_STORE
+from app.core.moments import UtcDateTime
 from app.core.openapi import problems
 from app.core.params import json_body, only
 from app.syndication import service as syndication
@@ -136,13 +136,13 @@ async def list_articles(
         str | None, Query(description="Only articles citing this host (`news.example.jp`).")
     ] = None,
     published_after: Annotated[
-        AwareDatetime | None, Query(description="Published at or after (RFC 3339).")
+        UtcDateTime | None, Query(description="Published at or after (RFC 3339).")
     ] = None,
     published_before: Annotated[
-        AwareDatetime | None, Query(description="Published before (RFC 3339).")
+        UtcDateTime | None, Query(description="Published before (RFC 3339).")
     ] = None,
     updated_after: Annotated[
-        AwareDatetime | None, Query(description="Changed after (RFC 3339).")
+        UtcDateTime | None, Query(description="Changed after (RFC 3339).")
     ] = None,
     status: Annotated[
         Literal["published", "draft"], Query(description="`draft` needs the `drafts` scope.")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -17,6 +16,8 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+
+from app.core.moments import UtcDateTime
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -136,7 +137,7 @@ class ArticleIn(_Input):
         str, StringConstraints(max_length=35, pattern=r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
     ] = "ja"
     status: Status = "published"
-    published_at: AwareDatetime | None = None
+    published_at: UtcDateTime | None = None
     sections: Annotated[list[SectionIn], Field(min_length=1, max_length=100)]
     conclusion: Paragraphs = Field(default_factory=list)
     key_points: Paragraphs = Field(default_factory=list)
@@ -147,11 +148,6 @@ class ArticleIn(_Input):
         if len(set(value)) != len(value):
             raise ValueError("keywords must not repeat")
         return value
-
-    @field_validator("published_at")
-    @classmethod
-    def _utc(cls, value: datetime | None) -> datetime | None:
-        return value.astimezone(UTC) if value else None
 
 
 # --- output ---------------------------------------------------------------------------------

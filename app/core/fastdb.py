@@ -82,13 +82,13 @@ def make_fastdb(engine: Engine) -> FastDB:
     return PooledFastDB(engine)
 
 
-# SQLAlchemy's DateTime stores this text form on SQLite; raw bounds must compare alike.
-_SQLITE_TS = "%Y-%m-%d %H:%M:%S.%f"
-
-
 def timestamp_param(value: datetime, *, sqlite: bool) -> Any:
     """A datetime as a raw query parameter comparing correctly with stored values."""
-    return value.astimezone(UTC).strftime(_SQLITE_TS) if sqlite else value
+    if not sqlite:
+        return value
+    # The text form SQLAlchemy's DateTime stores on SQLite, "0448-03-14 08:16:31.000000":
+    # strftime's %Y would write that year as 448, which sorts after 2026.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def as_utc(value: Any) -> datetime:

@@ -81,6 +81,9 @@ def _sections(n: int) -> list[dict[str, Any]]:
         ({"status": "archived"}, "/status"),
         ({"language": "日本語"}, "/language"),
         ({"published_at": "2025-01-01T00:00:00"}, "/published_at"),
+        # Valid RFC 3339, but before year 1 or after 9999 once in UTC.
+        ({"published_at": "0001-01-01T00:00:00+01:00"}, "/published_at"),
+        ({"published_at": "9999-12-31T23:59:59-01:00"}, "/published_at"),
         ({"key_points": ["x"] * 201}, "/key_points"),
         ({"subtitle": "一行目\n二行目"}, "/subtitle"),
         ({"id": 7}, "/id"),

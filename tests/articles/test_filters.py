@@ -166,8 +166,28 @@ def test_filter_values_are_validated(client: TestClient) -> None:
         "status=archived",
         "published_after=yesterday",
         "updated_after=2025-13-01T00:00:00Z",
+        "published_after=0001-01-01T00:00:00%2B01:00",
+        "published_before=9999-12-31T23:59:59-01:00",
         "limit=0",
         "limit=101",
         "keywords=x",
     ):
         assert client.get(f"/v1/articles?{query}").status_code == 400, query
+
+
+def test_articles_published_before_year_1000_list_in_order(client: TestClient, keys: Keys) -> None:
+    # On SQLite the listing tables keep their sort keys as text: a year written "448" (not
+    # "0448") sorted after 2026, and could not be read back.
+    _make(client, keys, 0, keywords=["古文書"])
+    old = article(slug="kodai", published_at="0448-03-14T08:16:31Z", keywords=["古文書"])
+    create(client, keys.write, **{k: v for k, v in old.items() if k != "title"})
+    host = article()["sections"][0]["citations"][0]["url"].split("/")[2]
+    assert _walk(client, "/v1/articles?keyword=古文書&limit=1") == ["a00", "kodai"]
+    assert _walk(client, f"/v1/articles?host={host}&limit=1")[-1] == "kodai"
+    assert _walk(client, "/v1/articles?sort=published_at&limit=1")[0] == "kodai"
+    before = "/v1/articles?keyword=古文書&published_before=0999-01-01T00:00:00Z"
+    assert _walk(client, before) == ["kodai"]
+    after = "/v1/articles?keyword=古文書&published_after=0999-01-01T00:00:00Z"
+    assert _walk(client, after) == ["a00"]
+    for url in ("/v1/questions?limit=1", "/v1/citations?limit=1", "/v1/feeds/summaries.json"):
+        assert client.get(url, headers=keys.admin).status_code == 200, url
