@@ -17,7 +17,7 @@ from app.api import v1
 from app.articles.fastpath import ArticleFastPath
 from app.articles.reader import ArticleReader
 from app.auth import repository as key_repository
-from app.core import handlers
+from app.core import handlers, openapi
 from app.core.config import Settings
 from app.core.database import Database
 from app.core.middleware import BodySizeLimit, HeadAsGet, RequestIdMiddleware
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         refusal=CORSMiddleware(send_refusal, **cors) if settings.cors_origins else None,
     )
     app.front = rate_limit or app.fast_path
+    openapi.document(app)
     if rate_limit is not None:
         ratelimit_openapi.document(app)
     app.add_middleware(

@@ -10,6 +10,7 @@ from app.articles import reads, service
 from app.articles.delivery import Delivery, deliver, deliver_stored
 from app.articles.listing import Sort
 from app.articles.schemas import (
+    ArticleFieldsPage,
     ArticleIn,
     ArticleOut,
     ArticlePage,
@@ -28,6 +29,7 @@ from app.core.openapi import problems
 from app.core.params import json_body, only
 from app.syndication import service as syndication
 from app.syndication.ninjs import PROFILE_LINK
+from app.syndication.schemas import Ninjs
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
@@ -121,7 +123,8 @@ LIST_PARAMS = (
 
 @router.get(
     "",
-    response_model=ArticlePage,
+    # With `fields=`, each item holds only the fields asked for.
+    response_model=ArticlePage | ArticleFieldsPage,
     responses=problems(400, 401, 403),
     dependencies=[Depends(only(*LIST_PARAMS))],
 )
@@ -202,7 +205,8 @@ def create_article(
 
 @router.get(
     "/{slug}",
-    response_model=ArticleOut,
+    # The full document; the summary projection for summary-only keys; ninjs, also JSON.
+    response_model=ArticleOut | ArticleSummary | Ninjs,
     responses={
         **READ_ERRORS,
         **problems(406),

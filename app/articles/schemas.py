@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -305,4 +305,22 @@ class CitationList(BaseModel):
 
 class ArticlePage(BaseModel):
     items: list[ArticleSummary]
+    next_cursor: str | None
+
+
+def _none_required(schema: dict[str, Any]) -> None:
+    schema.pop("required", None)
+
+
+class ArticleFields(ArticleSummary):
+    """An item of a sparse fieldset (`fields=`): only the fields asked for, each as in
+    ArticleSummary."""
+
+    model_config = ConfigDict(json_schema_extra=_none_required)
+
+
+class ArticleFieldsPage(BaseModel):
+    """A page of `GET /v1/articles?fields=...`."""
+
+    items: list[ArticleFields]
     next_cursor: str | None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import Any
 
+from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
@@ -56,3 +58,66 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
         }
         for code in codes
     }
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_FASTAPI_422 = {"$ref": "#/components/schemas/HTTPValidationError"}
+NOT_MODIFIED: dict[str, Any] = {
+    "description": "Not Modified: `If-None-Match` names the current ETag; no body is sent."
+}
+
+
+def _problem(code: int) -> dict[str, Any]:
+    return {"description": _WHY[code], "content": {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}}
+
+
+def _declare_what_is_sent(method: str, op: dict[str, Any]) -> None:
+    """One operation's responses as the server sends them."""
+    responses: dict[str, Any] = op["responses"]
+    for code, response in responses.items():
+        content = response.get("content", {})
+        if (
+            code.isdigit()
+            and int(code) >= 400
+            and _PROBLEM_REF in [c.get("schema") for c in content.values()]
+        ):
+            # FastAPI files a response's model under the route's own media type; problems
+            # are only ever sent as problem+json.
+            response["content"] = {PROBLEM_MEDIA_TYPE: {"schema": _PROBLEM_REF}}
+    if (
+        responses.get("422", {}).get("content", {}).get("application/json", {}).get("schema")
+        == _FASTAPI_422
+    ):
+        # FastAPI's own 422 is never sent: a bad parameter is a 400 problem, an invalid body
+        # a 422 problem.
+        if "requestBody" in op:
+            responses["422"] = _problem(422)
+        else:
+            del responses["422"]
+    if op.get("parameters") or "requestBody" in op:
+        responses.setdefault("400", _problem(400))
+    headers = {p["name"].lower() for p in op.get("parameters", []) if p["in"] == "header"}
+    if method == "get" and "if-none-match" in headers:
+        responses.setdefault("304", NOT_MODIFIED)
+    op["responses"] = dict(sorted(responses.items()))
+
+
+def document(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI document say what the server sends, once, when it is made."""
+    make = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = make()
+            for item in spec.get("paths", {}).values():
+                for method, op in item.items():
+                    if isinstance(op, dict) and "responses" in op:
+                        _declare_what_is_sent(method, op)
+            schemas = spec.get("components", {}).get("schemas", {})
+            if "HTTPValidationError" not in json.dumps(spec["paths"]):
+                schemas.pop("HTTPValidationError", None)
+                schemas.pop("ValidationError", None)
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

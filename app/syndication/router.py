@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
 
 from app.articles.delivery import deliver
 from app.auth.dependencies import Syndicator
@@ -21,7 +22,9 @@ FEED_ERRORS = problems(400, 401, 403)
 ATOM_TYPE = f"{atom.MEDIA_TYPE}; charset=utf-8"
 
 
-class JsonFeedResponse(Response):
+class JsonFeedResponse(JSONResponse):
+    # A JSONResponse, so that the OpenAPI document gives the feed's schema (the body is
+    # made by the mapper, not rendered from a model).
     media_type = jsonfeed.MEDIA_TYPE
 
 

@@ -52,3 +52,35 @@ class JsonFeed(BaseModel):
     authors: list[FeedAuthor]
     next_url: str | None = Field(None, description="The next (older) page; absent at the end.")
     items: list[FeedItem]
+
+
+class NinjsHeadline(BaseModel):
+    role: str
+    value: str
+
+
+class NinjsBody(BaseModel):
+    role: str
+    content_type: str = Field(alias="contentType")
+    char_count: int = Field(alias="charCount")
+    value: str
+
+
+class Ninjs(BaseModel):
+    """An article as IPTC ninjs 3.1 (`format=ninjs`, or `Accept: application/ninjs+json`),
+    valid against http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json; its main fields only.
+    `representationType` is `partial` for summary-only keys."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    uri: str
+    standard: dict[str, str]
+    type: str
+    representation_type: str = Field(alias="representationType")
+    version: str
+    version_created: str = Field(alias="versionCreated")
+    first_created: str | None = Field(None, alias="firstCreated")
+    pub_status: str = Field(alias="pubStatus")
+    language: str
+    headlines: list[NinjsHeadline]
+    bodies: list[NinjsBody]
