@@ -48,7 +48,9 @@ def _validation_problem(errors: list[dict[str, Any]]) -> tuple[int, bytes]:
         return 400, problem_body(
             400,
             code="invalid-parameter",
-            title="Invalid query parameter",
+            title="Invalid query parameter"
+            if all(e["loc"][0] == "query" for e in params)
+            else "Invalid parameter",
             detail="; ".join(f"{e['loc'][-1]}: {e['msg']}" for e in params),
             errors=[
                 {"parameter": str(e["loc"][-1]), "in": str(e["loc"][0]), "message": e["msg"]}

@@ -66,6 +66,7 @@ def test_key_requests_are_validated(client: TestClient, keys: Keys) -> None:
         response = client.delete(f"/v1/keys/{key_id}", headers=keys.admin)
         assert response.status_code == 400, key_id
         assert response.json()["errors"][0]["parameter"] == "key_id"
+        assert response.json()["title"] == "Invalid parameter"
 
 
 def test_bad_or_malformed_keys_are_401_even_on_public_routes(client: TestClient) -> None:
