@@ -20,7 +20,7 @@ from app.auth import repository as key_repository
 from app.core import handlers, openapi
 from app.core.config import Settings
 from app.core.database import Database
-from app.core.middleware import BodySizeLimit, HeadAsGet, RequestIdMiddleware
+from app.core.middleware import BodySizeLimit, HeadAsGet, RejectNul, RequestIdMiddleware
 from app.core.state import AppState
 from app.ops import router as ops
 from app.ratelimit import openapi as ratelimit_openapi
@@ -121,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default=settings.max_body_bytes,
         per_path={"/v1/imports": settings.max_import_bytes},
     )
+    app.add_middleware(RejectNul)
     app.add_middleware(HeadAsGet)
     app.add_middleware(RequestIdMiddleware)
     if settings.cors_origins:

@@ -13,7 +13,13 @@ from app.auth.principal import SUMMARY_SCOPES, Profile, Scope
 class KeyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: Annotated[
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$"
+        ),
+        Field(description="One line of text, without control characters."),
+    ]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=5)]
     profile: Profile = Field(
         "full",

@@ -1,9 +1,10 @@
-"""Pure ASGI middleware: HEAD as GET, request ids, and request body limits."""
+"""Pure ASGI middleware: HEAD as GET, request ids, request body limits, NUL in URLs."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -135,6 +136,59 @@ async def _too_large(send: Send, limit: int, what: str) -> None:
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class RejectNul:
+    """A 400 problem for a NUL character (``%00``) in the path or a query parameter, which no
+    route accepts: PostgreSQL text cannot hold one, so a lookup with it failed as a 500."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            at = _nul_at(scope)
+            if at is not None:
+                await _send_problem(
+                    send,
+                    400,
+                    problem_body(
+                        400,
+                        code="invalid-parameter",
+                        title="Invalid parameter",
+                        detail=f"{at[1]}: must not contain NUL (%00)",
+                        errors=[{"parameter": at[1], "in": at[0], "message": "contains NUL"}],
+                    ),
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+def _nul_at(scope: Scope) -> tuple[str, str] | None:
+    """Where a NUL is: ("path", the path) or ("query", the parameter's name)."""
+    if "\x00" in scope["path"]:
+        return "path", scope["path"].replace("\x00", "%00")
+    query: bytes = scope["query_string"]
+    if b"%00" not in query and b"\x00" not in query:
+        return None
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return "query", name.replace("\x00", "%00")
+    return None
+
+
+async def _send_problem(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
             ],
         }
     )

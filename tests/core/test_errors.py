@@ -108,3 +108,45 @@ def test_unexpected_errors_are_a_logged_500_without_internals(
 def test_every_response_has_a_request_id(client: TestClient) -> None:
     assert len(client.get("/healthz").headers["x-request-id"]) == 32
     assert client.get("/nope", headers={"X-Request-ID": "abc"}).headers["x-request-id"] == "abc"
+
+
+NUL_URLS = (
+    "/v1/articles?keyword=a%00b",
+    "/v1/articles?host=a%00b",
+    "/v1/articles?fields=slug%00",
+    "/v1/search?q=a%00b",
+    "/v1/search?q=%E4%B8%AD&keyword=a%00b",
+    "/v1/questions?q=a%00b",
+    "/v1/citations?publisher=a%00b",
+    "/v1/feeds/summaries.json?host=a%00b",
+    "/v1/keywords?a%00=1",
+    "/v1/articles/a%00b",
+    "/v1/articles/a%00b/faq",
+)
+
+
+@pytest.mark.parametrize("url", NUL_URLS)
+def test_a_nul_in_the_url_is_a_400_problem(client: TestClient, keys: Keys, url: str) -> None:
+    # PostgreSQL text cannot hold NUL: these lookups were a 500 there.
+    response = client.get(url, headers=keys.admin)
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["errors"][0]["in"] in ("query", "path")
+
+
+def test_a_nul_in_a_body_is_a_problem_and_stores_nothing(client: TestClient, keys: Keys) -> None:
+    headers = keys.write | keys.admin
+    for url, body in (
+        ("/v1/keys", {"name": "a\x00b", "scopes": ["read"]}),
+        ("/v1/articles", article(title="a\x00b")),
+        ("/v1/articles", article(keywords=["a\x00b"])),
+        ("/v1/articles", article(lead="a\x00b")),
+    ):
+        response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 422, (url, response.text)
+    text = "タイトル: a\x00b\n".encode()
+    response = client.post(
+        "/v1/imports", content=text, headers={**keys.write, "content-type": "text/plain"}
+    )
+    assert 400 <= response.status_code < 500, response.text
+    assert client.get("/v1/articles").json()["items"] == []
