@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.articles import across
-from app.articles.page_response import page_response
+from app.articles.page_response import IfNoneMatch, page_response
 from app.articles.schemas import CitationPage, KeywordPage, PublisherPage, QuestionPage
 from app.auth.dependencies import Reader
 from app.auth.principal import Principal
@@ -34,9 +34,16 @@ def _example(item: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _respond(request: Request, principal: Principal, page: across.Page) -> Response:
+def _respond(
+    request: Request, principal: Principal, page: across.Page, if_none_match: str | None
+) -> Response:
     return page_response(
-        request, principal, body=page.body, etag=page.etag, next_cursor=page.next_cursor
+        request,
+        principal,
+        body=page.body,
+        etag=page.etag,
+        next_cursor=page.next_cursor,
+        if_none_match=if_none_match,
     )
 
 
@@ -72,6 +79,7 @@ async def list_questions(
     ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Every Q&A heading across published articles, newest articles first."""
     page = await across.cached(
@@ -86,7 +94,7 @@ async def list_questions(
             else across.questions(state.articles, keyword=keyword, limit=limit, cursor=cursor)
         ),
     )
-    return _respond(request, principal, page)
+    return _respond(request, principal, page, if_none_match)
 
 
 @router.get(
@@ -120,6 +128,7 @@ async def list_citations(
     ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Every citation across published articles, newest articles first."""
     host = host.lower() if host else None
@@ -137,7 +146,7 @@ async def list_citations(
             cursor=cursor,
         ),
     )
-    return _respond(request, principal, page)
+    return _respond(request, principal, page, if_none_match)
 
 
 @router.get(
@@ -154,7 +163,12 @@ async def list_citations(
     dependencies=[Depends(only("limit", "cursor"))],
 )
 async def list_publishers(
-    request: Request, state: State, principal: Reader, limit: Limit = 20, cursor: Cursor = None
+    request: Request,
+    state: State,
+    principal: Reader,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Citation hosts with the labels used for them and their citation and article counts."""
     page = await across.cached(
@@ -163,7 +177,7 @@ async def list_publishers(
         f"publishers|{limit}|{cursor}",
         lambda: across.publishers(state.articles, limit=limit, cursor=cursor),
     )
-    return _respond(request, principal, page)
+    return _respond(request, principal, page, if_none_match)
 
 
 @router.get(
@@ -173,7 +187,12 @@ async def list_publishers(
     dependencies=[Depends(only("limit", "cursor"))],
 )
 async def list_keywords(
-    request: Request, state: State, principal: Reader, limit: Limit = 20, cursor: Cursor = None
+    request: Request,
+    state: State,
+    principal: Reader,
+    limit: Limit = 20,
+    cursor: Cursor = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Keywords of published articles with their article counts, in name order."""
     page = await across.cached(
@@ -182,4 +201,4 @@ async def list_keywords(
         f"keywords|{limit}|{cursor}",
         lambda: across.keywords(state.articles, limit=limit, cursor=cursor),
     )
-    return _respond(request, principal, page)
+    return _respond(request, principal, page, if_none_match)

@@ -3,21 +3,31 @@ the next page (no `Last-Modified`: a page of many articles has no one date)."""
 
 from __future__ import annotations
 
-from fastapi import Request, Response
+from typing import Annotated
+
+from fastapi import Header, Request, Response
 
 from app.articles.delivery import deliver
 from app.auth.principal import Principal
 
+IfNoneMatch = Annotated[str | None, Header(description="Revalidate: 304 when it matches.")]
+
 
 def page_response(
-    request: Request, principal: Principal, *, body: bytes, etag: str, next_cursor: str | None
+    request: Request,
+    principal: Principal,
+    *,
+    body: bytes,
+    etag: str,
+    next_cursor: str | None,
+    if_none_match: str | None,
 ) -> Response:
     d = deliver(
         body=body,
         etag=etag,
         last_modified="",
         principal=principal,
-        if_none_match=request.headers.get("if-none-match"),
+        if_none_match=if_none_match,
     )
     d.headers.pop("last-modified")
     if next_cursor:

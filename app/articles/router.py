@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Resp
 from app.articles import reads, service
 from app.articles.delivery import Delivery, deliver, deliver_stored
 from app.articles.listing import Sort
+from app.articles.page_response import IfNoneMatch
 from app.articles.schemas import (
     ArticleFieldsPage,
     ArticleIn,
@@ -33,7 +34,6 @@ from app.syndication.schemas import Ninjs
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 
-IfNoneMatch = Annotated[str | None, Header(description="Revalidate: 304 when it matches.")]
 IfMatch = Annotated[
     str | None, Header(description="Only change the article if its ETag still matches (412).")
 ]

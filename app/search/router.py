@@ -8,7 +8,7 @@ import orjson
 from anyio import to_thread
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.articles.page_response import page_response
+from app.articles.page_response import IfNoneMatch, page_response
 from app.auth.dependencies import Reader
 from app.core.db import unit_of_work
 from app.core.deps import State
@@ -62,6 +62,7 @@ async def search(
     ] = "relevance",
     limit: Annotated[int, Query(ge=1, le=100, description="Items per page.")] = 20,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the previous page.")] = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     """Ranked full-text search over published articles, with snippets and match offsets."""
     wanted = service.Request(
@@ -83,5 +84,10 @@ async def search(
     page = await to_thread.run_sync(run)
     body = orjson.dumps(page.model_dump())
     return page_response(
-        request, principal, body=body, etag=etag_for(body), next_cursor=page.next_cursor
+        request,
+        principal,
+        body=body,
+        etag=etag_for(body),
+        next_cursor=page.next_cursor,
+        if_none_match=if_none_match,
     )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.articles.delivery import deliver
+from app.articles.page_response import IfNoneMatch
 from app.auth.dependencies import Syndicator
 from app.core.deps import State
 from app.core.openapi import problems
@@ -38,7 +39,6 @@ Keyword = Annotated[
 Host = Annotated[str | None, Query(description="Only articles citing this host.")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
 Cursor = Annotated[str | None, Query(description="From the previous page's next link.")]
-IfNoneMatch = Annotated[str | None, Header(description="Revalidate: 304 when it matches.")]
 
 
 # async: a plain def dependency would cost a thread-pool hop.
