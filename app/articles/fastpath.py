@@ -93,15 +93,26 @@ class ArticleFastPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert self.app is not None, "the app below the fast path is set when the stack is built"
         request = self._eligible(scope)
+        sent = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal sent
+            sent = True
+            await send(message)
+
         try:
             if request is not None and request.slug is not None:
-                if await self._document(scope, send, request.slug, request.if_none_match):
+                if await self._document(scope, tracked, request.slug, request.if_none_match):
                     return
             elif request is not None:
-                await self._list(scope, receive, send, request.if_none_match)
+                await self._list(scope, receive, tracked, request.if_none_match)
                 return
-        except Exception:  # noqa: S110 - the documented route reports it (problem+json, logged)
-            pass
+        except Exception:
+            # An answer has begun (a list page's route failed, and said so with a 500): a
+            # second run of the route would start another.
+            if sent:
+                raise
+            # Else the documented route answers, and reports the error if it meets it too.
         await self.app(scope, receive, send)
 
     async def _document(self, scope: Scope, send: Send, slug: str, inm: str | None) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from app.articles import across
 from app.core.config import Settings
 from app.main import create_app
 from tests.builders import Keys, article
@@ -150,3 +151,23 @@ def test_a_nul_in_a_body_is_a_problem_and_stores_nothing(client: TestClient, key
     )
     assert 400 <= response.status_code < 500, response.text
     assert client.get("/v1/articles").json()["items"] == []
+
+
+def test_a_list_route_that_fails_behind_the_fast_path_answers_once(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Anonymous list pages pass through the fast path, which used to run the route a second
+    # time when the first run failed: two response starts for one request.
+    calls = 0
+
+    async def failing(*_args: object, **_kwargs: object) -> None:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("the store failed")
+
+    monkeypatch.setattr(across, "questions", failing)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/v1/questions")
+    assert response.status_code == 500
+    assert response.headers["content-type"] == PROBLEM
+    assert calls == 1
