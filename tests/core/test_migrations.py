@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
 
 from app.core import migrate
+from app.core.config import Settings
 from app.core.db import make_engine
 from app.core.schema import metadata
+from app.main import create_app
 from app.search.index import SEARCH_TABLE_PREFIX
+from tests.builders import article, create, make_keys
 from tests.conftest import ON_POSTGRES, TEST_URL
 
 SCRATCH_DB = "kiji_migration_test"
@@ -139,3 +143,41 @@ def test_the_search_index_the_readme_builds_beforehand_is_kept(empty_url: str) -
     after = _search_indexes(empty_url)
     assert "ix_search_docs_tsv" in after
     assert "ix_search_docs_tsv_sort_key" not in after
+
+
+def test_listing_times_with_three_digit_years_are_repaired(empty_url: str) -> None:
+    """0007: rows the bulk path wrote as '448-03-14 ...' on SQLite read back once upgraded.
+    (On PostgreSQL, where times are not text, the migration does nothing.)"""
+    migrate.upgrade(empty_url)
+    settings = Settings(database_url=empty_url, load_samples=False)
+    keys = make_keys(empty_url)
+    with TestClient(create_app(settings)) as client:
+        create(client, keys.write, slug="kodai", published_at="0448-03-14T08:16:31Z")
+        create(client, keys.write, slug="ima", published_at="2025-03-14T08:16:31Z")
+    tables = ("article_keywords", "article_hosts", "sections", "citations")
+    engine = make_engine(empty_url, pool_size=1)
+    if not ON_POSTGRES:
+        with engine.begin() as conn:
+            for table in tables:
+                # What the bulk path wrote before the fix.
+                conn.execute(
+                    text(
+                        f"UPDATE {table} SET listed_at = substr(listed_at, 2)"
+                        " WHERE listed_at LIKE '0%'"
+                    )
+                )
+    migrate.downgrade(empty_url, "0006")
+    migrate.upgrade(empty_url)
+    with engine.connect() as conn:
+        for table in tables:
+            n = conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            assert n > 0, table
+    engine.dispose()
+    with TestClient(create_app(settings)) as client:
+        keyword = article()["keywords"][0]
+        slugs = [i["slug"] for i in client.get(f"/v1/articles?keyword={keyword}").json()["items"]]
+        assert slugs == ["ima", "kodai"]
+        for url in ("/v1/questions", "/v1/citations"):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert response.json()["items"][-1]["article"]["slug"] == "kodai", url
