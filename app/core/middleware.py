@@ -128,18 +128,8 @@ async def _too_large(send: Send, limit: int, what: str) -> None:
         detail=f"{what}; this route accepts at most {limit} bytes",
         extra={"limit": limit},
     )
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    # The body may not have been read: the connection is not kept for another request.
+    await _send_problem(send, 413, body, [(b"connection", b"close")])
 
 
 class RejectNul:
@@ -181,7 +171,9 @@ def _nul_at(scope: Scope) -> tuple[str, str] | None:
     return None
 
 
-async def _send_problem(send: Send, status: int, body: bytes) -> None:
+async def _send_problem(
+    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     await send(
         {
             "type": "http.response.start",
@@ -189,6 +181,7 @@ async def _send_problem(send: Send, status: int, body: bytes) -> None:
             "headers": [
                 (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
                 (b"content-length", str(len(body)).encode()),
+                *(headers or []),
             ],
         }
     )
