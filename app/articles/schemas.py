@@ -55,7 +55,8 @@ _HTTP = re.compile(r"https?://", re.IGNORECASE)
 # URLs of the usual form, accepted without parsing (imports validate thousands a second);
 # anything else takes the full check below.
 _PLAIN_URL = re.compile(
-    r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?(?:[/?#][^\s]*)?", re.IGNORECASE
+    r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f]*)?",
+    re.IGNORECASE,
 )
 
 
@@ -66,6 +67,8 @@ def _http_url(value: str) -> str:
         raise ValueError("must be an absolute http or https URL")
     if _WHITESPACE.search(value):
         raise ValueError("must not contain white space")
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
     return value
 
 

@@ -82,8 +82,17 @@ def make_engine(url: str, *, pool_size: int = 20, ping_after: float = 1.0) -> En
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
+    event.listen(engine, "connect", _utc_session)
     _ping_when_idle(engine, ping_after)
     return engine
+
+
+def _utc_session(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    """Timestamps come back in UTC whatever the server's or the client's (PGTZ) time zone:
+    in Asia/Tokyo, 9999-12-31T23:59:59Z reads as year 10000, which Python cannot hold."""
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.autocommit = False
 
 
 _USED_AT = "kiji_used_at"

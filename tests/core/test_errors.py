@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -135,6 +136,12 @@ def test_a_nul_in_the_url_is_a_400_problem(client: TestClient, keys: Keys, url: 
     assert response.json()["errors"][0]["in"] in ("query", "path")
 
 
+def _with_citation_url(url: str) -> dict[str, Any]:
+    doc = article()
+    doc["sections"][0]["citations"][0]["url"] = url
+    return doc
+
+
 def test_a_nul_in_a_body_is_a_problem_and_stores_nothing(client: TestClient, keys: Keys) -> None:
     headers = keys.write | keys.admin
     for url, body in (
@@ -142,6 +149,8 @@ def test_a_nul_in_a_body_is_a_problem_and_stores_nothing(client: TestClient, key
         ("/v1/articles", article(title="a\x00b")),
         ("/v1/articles", article(keywords=["a\x00b"])),
         ("/v1/articles", article(lead="a\x00b")),
+        ("/v1/articles", _with_citation_url("https://news.example.jp/a\x00b")),
+        ("/v1/articles", _with_citation_url("https://news.example.jp/a\x7fb")),
     ):
         response = client.post(url, json=body, headers=headers)
         assert response.status_code == 422, (url, response.text)
@@ -171,3 +180,18 @@ def test_a_list_route_that_fails_behind_the_fast_path_answers_once(
     assert response.status_code == 500
     assert response.headers["content-type"] == PROBLEM
     assert calls == 1
+
+
+@pytest.mark.postgres_only
+def test_times_come_back_in_utc_whatever_the_session_time_zone(
+    settings: Settings, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # libpq sends PGTZ as the session's time zone; east of UTC the last second of 9999 reads
+    # back as year 10000, which Python cannot hold (a 500 on every list).
+    monkeypatch.setenv("PGTZ", "Asia/Tokyo")
+    with TestClient(create_app(settings)) as client:
+        doc = article(published_at="9999-12-31T23:59:59Z")
+        assert client.post("/v1/articles", json=doc, headers=keys.write).status_code == 201
+        response = client.get("/v1/articles?limit=1")
+        assert response.status_code == 200, response.text
+        assert response.json()["items"][0]["published_at"] == "9999-12-31T23:59:59Z"
