@@ -16,7 +16,10 @@ class KeyIn(BaseModel):
     name: Annotated[
         str,
         StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$"
+            strip_whitespace=True,
+            min_length=1,
+            max_length=100,
+            pattern=r"^[^\x00-\x1f\x7f\u2028\u2029]+$",
         ),
         Field(description="One line of text, without control characters."),
     ]

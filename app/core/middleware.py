@@ -149,7 +149,9 @@ class RejectNul:
                     problem_body(
                         400,
                         code="invalid-parameter",
-                        title="Invalid parameter",
+                        title="Invalid query parameter"
+                        if at[0] == "query"
+                        else "Invalid parameter",
                         detail=f"{at[1]}: must not contain NUL (%00)",
                         errors=[{"parameter": at[1], "in": at[0], "message": "contains NUL"}],
                     ),

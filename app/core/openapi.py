@@ -14,7 +14,9 @@ from app.core.errors import PROBLEM_MEDIA_TYPE
 
 class ProblemError(BaseModel):
     pointer: str | None = Field(None, description="JSON Pointer to the field at fault.")
-    parameter: str | None = Field(None, description="Query parameter or header at fault.")
+    parameter: str | None = Field(
+        None, description="Parameter (query or path; `in` says which) or header at fault."
+    )
     line: int | None = Field(None, description="1-based line of the text template at fault.")
     message: str
 

@@ -31,7 +31,9 @@ def script_json(value: Any) -> str:
 
 
 def _time(at: datetime) -> str:
-    return f'<time datetime="{rfc3339(at)}">{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC</time>'
+    # isoformat, not %Y: strftime writes year 448 as "448".
+    shown = at.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "minutes")
+    return f'<time datetime="{rfc3339(at)}">{shown} UTC</time>'
 
 
 def page(v: ArticleView, *, jsonld: dict[str, Any]) -> str:
