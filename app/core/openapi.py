@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from typing import Any
 
@@ -104,22 +105,37 @@ def _declare_what_is_sent(method: str, op: dict[str, Any]) -> None:
     op["responses"] = dict(sorted(responses.items()))
 
 
-def document(app: FastAPI) -> None:
-    """Make ``app``'s OpenAPI document say what the server sends, once, when it is made."""
+def operations(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every (method, operation) of an OpenAPI document."""
+    for item in spec.get("paths", {}).values():
+        for method, op in item.items():
+            if isinstance(op, dict) and "responses" in op:
+                yield method, op
+
+
+def amend(app: FastAPI, change: Callable[[dict[str, Any]], None]) -> None:
+    """Apply ``change`` to ``app``'s OpenAPI document, once, when it is first made."""
     make = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             spec = make()
-            for item in spec.get("paths", {}).values():
-                for method, op in item.items():
-                    if isinstance(op, dict) and "responses" in op:
-                        _declare_what_is_sent(method, op)
-            schemas = spec.get("components", {}).get("schemas", {})
-            if "HTTPValidationError" not in json.dumps(spec["paths"]):
-                schemas.pop("HTTPValidationError", None)
-                schemas.pop("ValidationError", None)
+            change(spec)
             app.openapi_schema = spec
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _say_what_is_sent(spec: dict[str, Any]) -> None:
+    for method, op in operations(spec):
+        _declare_what_is_sent(method, op)
+    schemas = spec.get("components", {}).get("schemas", {})
+    if "HTTPValidationError" not in json.dumps(spec["paths"]):
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+
+
+def document(app: FastAPI) -> None:
+    """Make ``app``'s OpenAPI document say what the server sends."""
+    amend(app, _say_what_is_sent)

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import FastAPI
 
 from app.core.errors import PROBLEM_MEDIA_TYPE
+from app.core.openapi import amend, operations
 
-_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _FIELD_REF = (
     "https://datatracker.ietf.org/doc/draft-ietf-httpapi-ratelimit-headers/10/ (structured "
     "fields, not the older RateLimit-Limit/-Remaining/-Reset)"
@@ -34,18 +34,11 @@ TOO_MANY: dict[str, Any] = {
 }
 
 
+def _add_429(spec: dict[str, Any]) -> None:
+    for _method, op in operations(spec):
+        op["responses"].setdefault("429", TOO_MANY)
+
+
 def document(app: FastAPI) -> None:
-    """Add the 429 to every operation of ``app``'s OpenAPI document, once, when it is made."""
-    make = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            spec = make()
-            for item in spec.get("paths", {}).values():
-                for method in _METHODS:
-                    if method in item:
-                        item[method]["responses"].setdefault("429", TOO_MANY)
-            app.openapi_schema = spec
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    """Add the 429 to every operation of ``app``'s OpenAPI document."""
+    amend(app, _add_429)
