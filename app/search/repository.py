@@ -773,10 +773,9 @@ def ranked(
     conn = _conn(session)
     params: dict[str, Any] = {"limit": limit, "floor": floor}
     window = "" if floor is None else " AND {col} >= :floor"
-    keyset = ""
+    keyset = " WHERE score < {s} OR (score = {s} AND sort_key < :k)"
     if after is not None:
         params["s"], params["k"] = after
-        keyset = " WHERE score < :s OR (score = :s AND sort_key < :k)"
     if _is_pg(conn):
         _gin_first(conn)
         params["q"] = tsquery
@@ -785,18 +784,31 @@ def ranked(
         where = window.format(col="sort_key + 0")
         hits = _pg_hits(params, filters, loose=loose, where=where, rank=True, negated=negated)
         inner = _pg_scored(hits, word_tsqueries, params, ranked=loose is not None)
-        sql = f"SELECT * FROM ({inner}) s{keyset} ORDER BY score DESC, sort_key DESC LIMIT :limit"
+        after_sql = "" if after is None else keyset.format(s=":s")
+        sql = f"SELECT * FROM ({inner}) s{after_sql} ORDER BY score DESC, sort_key DESC"
+        sql += " LIMIT :limit"
         return [Hit(a, k, s) for a, k, s in conn.execute(text(sql), params)]
     params["q"] = fts
     weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+    score = f"-bm25(search_fts, {weights})"
     inner = (
-        f"SELECT rowid AS sort_key, -bm25(search_fts, {weights}) AS score FROM search_fts"
+        f"SELECT rowid AS sort_key, {score} AS score FROM search_fts"
         " WHERE search_fts MATCH :q"
         + window.format(col="rowid")
         + _filters(filters, "rowid", params)
     )
+    after_sql = ""
+    if after is not None:
+        # BM25's IDF moves with every write to the index (the article count, the term's),
+        # and every score with it: the cursor's score no longer falls where it did, and a
+        # page after a write repeated or skipped hits (all of a tie at once). The last hit
+        # seen is scored again in the page's statement (once: the subquery is constant),
+        # so the page goes on after it; the cursor's score stands in only when that
+        # article is no longer a hit. (ts_rank_cd has no IDF: no such drift.)
+        anchor = f"SELECT {score} FROM search_fts WHERE search_fts MATCH :q AND rowid = :k"
+        after_sql = keyset.format(s=f"coalesce(({anchor}), :s)")
     sql = (
-        f"SELECT sort_key, score FROM ({inner}){keyset}"
+        f"SELECT sort_key, score FROM ({inner}){after_sql}"
         " ORDER BY score DESC, sort_key DESC LIMIT :limit"
     )
     return _with_ids(conn, [(k, s) for k, s in conn.execute(text(sql), params)])

@@ -297,3 +297,33 @@ def test_caching_headers(client: TestClient, keys: Keys) -> None:
         "/v1/search", params={"q": "本文"}, headers={"If-None-Match": r.headers["etag"]}
     )
     assert again.status_code == 304
+
+
+def test_relevance_paging_holds_while_articles_are_written(client: TestClient, keys: Keys) -> None:
+    # Ties (the same text) and distinct scores alike. Each write between pages changes FTS5's
+    # BM25 statistics (the article count, the term's article count), so every score moves.
+    for i in range(8):
+        body = ["みかん" * (1 + i % 3)]
+        day = f"2025-05-{i + 1:02d}T00:00:00Z"
+        _post(client, keys, _doc(f"p{i}", f"果物{i}", body, published_at=day))
+    for tag, written in (("a", "りんご"), ("b", "みかん")):
+        seen: list[str] = []
+        params: dict[str, Any] = {"q": "みかん", "limit": 2}
+        n = 0
+        while True:
+            page = _search(client, **params)
+            seen += [i["slug"] for i in page["items"]]
+            if not page["next_cursor"]:
+                break
+            params["cursor"] = page["next_cursor"]
+            n += 1
+            # Older than every hit so far, so it belongs after the cursor (or, unranked,
+            # outside the window): a complete pass must not depend on it.
+            _post(
+                client,
+                keys,
+                _doc(f"w{tag}{n}", "別の話", [written], published_at="2024-01-01T00:00:00Z"),
+            )
+        shown = [s for s in seen if s.startswith("p")]
+        assert sorted(shown) == [f"p{i}" for i in range(8)], (written, seen)
+        assert len(set(seen)) == len(seen), (written, seen)
