@@ -316,7 +316,10 @@ def patch_article(
     return _written(result, 200)
 
 
-@router.delete("/{slug}", status_code=204, response_class=Response, responses=WRITE_ERRORS)
+# A DELETE reads no body: no 413, 415 or 422.
+@router.delete(
+    "/{slug}", status_code=204, response_class=Response, responses=problems(400, 401, 403, 404, 412)
+)
 def delete_article(
     slug: SlugPath, session: WriteSession, _: Writer, if_match: IfMatch = None
 ) -> Response:

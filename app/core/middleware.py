@@ -70,9 +70,11 @@ class _BodyTooLarge(Exception):
 class BodySizeLimit:
     """Caps request bodies per path with a problem+json 413, enforced while the body is read.
 
-    A declared ``Content-Length`` over the limit is refused before anything is read; a body
-    without one (chunked) is counted as it streams, and the 413 is sent the moment it passes
-    the limit, whatever the app then does with the error it gets from ``receive``.
+    Only a body the app reads is limited: a route that takes none (a DELETE) or a method the
+    path does not serve (a 405) answers as it would without a body. When the app first
+    reads, a declared ``Content-Length`` over the limit is refused before anything is read;
+    a body without one (chunked) is counted as it streams, and the 413 is sent the moment it
+    passes the limit, whatever the app then does with the error it gets from ``receive``.
     (Starlette's own limiter answers in plain text, hence this one.)"""
 
     def __init__(self, app: ASGIApp, *, default: int, per_path: dict[str, int]) -> None:
@@ -86,15 +88,18 @@ class BodySizeLimit:
             return
         limit = self.per_path.get(scope["path"], self.default)
         declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
-        if declared is not None and declared.isdigit() and int(declared) > limit:
-            await _too_large(send, limit, f"the body is {int(declared)} bytes")
-            return
+        oversize = declared is not None and declared.isdigit() and int(declared) > limit
         seen = 0
         tripped = False
         started = False
 
         async def counting_receive() -> Message:
             nonlocal seen, tripped
+            if oversize and not tripped:
+                tripped = True
+                if not started:
+                    await _too_large(send, limit, f"the body is {int(declared or 0)} bytes")
+                raise _BodyTooLarge
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))

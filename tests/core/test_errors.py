@@ -76,6 +76,17 @@ def test_streamed_oversize_body_is_stopped_while_read(client: TestClient, keys: 
     assert client.get("/v1/articles").json()["items"] == []
 
 
+def test_only_a_body_the_route_reads_is_limited(client: TestClient, keys: Keys) -> None:
+    big = b"x" * (2 * 1024 * 1024 + 1)
+    # A DELETE takes no body: it answers as without one (here: no such key).
+    deleted = client.request("DELETE", "/v1/keys/999999", content=big, headers=keys.admin)
+    assert deleted.status_code == 404
+    # A method the path does not serve is a 405, whatever the body's size.
+    posted = client.post("/v1/search", content=big, headers={"content-type": "text/plain"})
+    assert posted.status_code == 405
+    assert posted.headers["content-type"] == PROBLEM
+
+
 def test_limit_is_a_setting(settings: Settings, keys: Keys) -> None:
     small = settings.model_copy(update={"max_body_bytes": 2048})
     with TestClient(create_app(small)) as client:
