@@ -1,5 +1,6 @@
-"""The HTTP response of a computed list page: ETag and 304, cache policy, and the `Link` to
-the next page (no `Last-Modified`: a page of many articles has no one date)."""
+"""A delivery as an HTTP response, and that of a computed list page: ETag and 304, cache
+policy, and the `Link` to the next page (no `Last-Modified`: a page of many articles has no
+one date)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,17 @@ from typing import Annotated
 
 from fastapi import Header, Request, Response
 
-from app.articles.delivery import deliver
+from app.articles.delivery import Delivery, deliver
 from app.auth.principal import Principal
 
 IfNoneMatch = Annotated[str | None, Header(description="Revalidate: 304 when it matches.")]
+
+
+def respond(d: Delivery) -> Response:
+    """A 304 carries neither body nor Content-Type (as the fast path sends it)."""
+    if d.status == 304:
+        return Response(None, 304, d.headers)
+    return Response(d.body, d.status, d.headers, d.media_type)
 
 
 def page_response(
@@ -33,4 +41,4 @@ def page_response(
     if next_cursor:
         url = request.url.include_query_params(cursor=next_cursor)
         d.headers["link"] = f'<{url}>; rel="next"'
-    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
+    return respond(d)

@@ -7,9 +7,9 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 
 from app.articles import reads, service
-from app.articles.delivery import Delivery, deliver, deliver_stored
+from app.articles.delivery import deliver, deliver_stored
 from app.articles.listing import Sort
-from app.articles.page_response import IfNoneMatch
+from app.articles.page_response import IfNoneMatch, respond
 from app.articles.schemas import (
     ArticleFieldsPage,
     ArticleIn,
@@ -40,10 +40,6 @@ IfMatch = Annotated[
 SlugPath = Annotated[str, Path(description="The article's slug.", max_length=200)]
 READ_ERRORS = problems(400, 401, 403, 404)
 WRITE_ERRORS = problems(400, 401, 403, 404, 412, 413, 415, 422)
-
-
-def _respond(d: Delivery) -> Response:
-    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
 
 
 def _written(result: service.WriteResult, status: int) -> Response:
@@ -185,7 +181,7 @@ async def list_articles(
     if page.next_cursor:
         url = request.url.include_query_params(cursor=page.next_cursor)
         d.headers["link"] = f'<{url}>; rel="next"'
-    return _respond(d)
+    return respond(d)
 
 
 @router.post(
@@ -241,7 +237,7 @@ async def get_article(
     chosen = negotiate(format, accept)
     if chosen == "json":
         stored = await reads.visible_document(state.articles, principal, slug)
-        return _respond(deliver_stored(stored, principal, if_none_match))
+        return respond(deliver_stored(stored, principal, if_none_match))
     if chosen == "text" or chosen == "markdown":
         part = await reads.as_template(state.articles, principal, slug, chosen)
     else:
@@ -263,7 +259,7 @@ async def get_article(
     )
     if chosen == "ninjs":
         d.headers["link"] = PROFILE_LINK
-    return _respond(d)
+    return respond(d)
 
 
 @router.put(
@@ -329,7 +325,7 @@ def delete_article(
 
 
 def _part_response(part: reads.Part, principal: Any, if_none_match: str | None) -> Response:
-    return _respond(
+    return respond(
         deliver(
             body=part.body,
             etag=part.etag,
@@ -389,7 +385,7 @@ async def get_summary(
 ) -> Response:
     """The summary projection: no intro, body, comment, reaction or conclusion text."""
     stored = await reads.summary(state.articles, principal, slug)
-    return _respond(deliver_stored(stored, principal, if_none_match))
+    return respond(deliver_stored(stored, principal, if_none_match))
 
 
 @router.get(

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from app.articles.delivery import deliver
+from app.articles.page_response import respond
 from app.auth.dependencies import Syndicator
 from app.core.deps import State
 from app.core.openapi import problems
@@ -53,4 +54,4 @@ async def list_changes(
     if page.more:
         url = request.url.include_query_params(cursor=page.next_cursor)
         d.headers["link"] = f'<{url}>; rel="next"'
-    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
+    return respond(d)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from app.articles.delivery import deliver
-from app.articles.page_response import IfNoneMatch
+from app.articles.page_response import IfNoneMatch, respond
 from app.auth.dependencies import Syndicator
 from app.core.deps import State
 from app.core.openapi import problems
@@ -88,7 +88,7 @@ async def _feed(
         d.headers.pop("last-modified")
     if page.next_url:
         d.headers["link"] = f'<{page.next_url}>; rel="next"'
-    return Response(d.body if d.status == 200 else b"", d.status, d.headers, d.media_type)
+    return respond(d)
 
 
 @router.get(

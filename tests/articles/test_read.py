@@ -262,3 +262,32 @@ def test_stored_documents_come_back_byte_for_byte(
         read = client.get(f"/v1/articles/{slug}", headers=keys.drafts)
         assert read.status_code == 200
         assert found[article_id] == (slug, read.content)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/articles/minato-asaichi",
+        "/v1/articles/minato-asaichi?format=text",
+        "/v1/articles/minato-asaichi?format=ninjs",
+        "/v1/articles/minato-asaichi/faq",
+        "/v1/articles/minato-asaichi/sections/1",
+        "/v1/articles",
+        "/v1/questions",
+        "/v1/search?q=%E6%9C%9D%E5%B8%82",
+    ],
+)
+@pytest.mark.parametrize("who", ["anonymous", "key"])
+def test_a_304_carries_no_body_and_no_content_type(
+    client: TestClient, keys: Keys, published: dict[str, object], url: str, who: str
+) -> None:
+    # Anonymous reads of stored documents and kept pages come from the fast path, keyed
+    # ones from the routes: both answer a revalidation alike.
+    headers = keys.read if who == "key" else {}
+    first = client.get(url, headers=headers)
+    assert first.status_code == 200, first.text
+    again = client.get(url, headers={**headers, "If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert "content-type" not in again.headers
+    assert again.headers["etag"] == first.headers["etag"]

@@ -179,5 +179,7 @@ def test_pollers_revalidate_with_etags(
     etag = first.headers["etag"]
     again = client.get("/v1/changes", headers={**partner, "If-None-Match": etag})
     assert again.status_code == 304
+    assert again.content == b""
+    assert "content-type" not in again.headers
     create(client, keys.write, title="新しい記事は?")
     assert client.get("/v1/changes", headers={**partner, "If-None-Match": etag}).status_code == 200
