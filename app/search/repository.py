@@ -801,14 +801,15 @@ def ranked(
     if after is not None:
         # BM25's IDF moves with every write to the index (the article count, the term's),
         # and every score with it: the cursor's score no longer falls where it did, and a
-        # page after a write repeated or skipped hits (all of a tie at once). The last hit
-        # seen is scored again in the page's statement (once: the subquery is constant),
-        # so the page goes on after it; the cursor's score stands in only when that
-        # article is no longer a hit. (ts_rank_cd has no IDF: no such drift.)
-        anchor = f"SELECT {score} FROM search_fts WHERE search_fts MATCH :q AND rowid = :k"
-        after_sql = keyset.format(s=f"coalesce(({anchor}), :s)")
+        # page after a write repeated or skipped hits (all of a tie at once). So the page
+        # goes on after the last hit seen as scored now, read from this statement's own
+        # hits (scoring it apart counted the term's articles again: 34 ms for 住民); the
+        # cursor's score stands in only when that article is no longer a hit.
+        # (ts_rank_cd has no IDF: no such drift on PostgreSQL.)
+        anchor = "(SELECT coalesce((SELECT score FROM hits WHERE sort_key = :k), :s))"
+        after_sql = keyset.format(s=anchor)
     sql = (
-        f"SELECT sort_key, score FROM ({inner}){after_sql}"
+        f"WITH hits AS MATERIALIZED ({inner}) SELECT sort_key, score FROM hits{after_sql}"
         " ORDER BY score DESC, sort_key DESC LIMIT :limit"
     )
     return _with_ids(conn, [(k, s) for k, s in conn.execute(text(sql), params)])
