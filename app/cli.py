@@ -59,7 +59,7 @@ def serve(
 
     settings = load_settings(host=host, port=port, workers=workers)
     url = settings.database_url
-    base = settings.base_url.rstrip("/") or f"http://{settings.host}:{settings.port}"
+    base = settings.public_base_url
     if settings.is_sqlite:
         migrate.upgrade(url)
     engine = make_engine(url, pool_size=2)
@@ -72,10 +72,10 @@ def serve(
     writes = make_sessionmaker(engine, write=True)
     with unit_of_work(writes) as session:
         if settings.is_sqlite and settings.load_samples:
-            created = load_samples(session, base_url=settings.base_url.rstrip("/"))
+            created = load_samples(session, base_url=base)
             if created:
                 out.print(f"loaded {len(created)} sample articles: {', '.join(created)}")
-        rerendered = service.rerender_stale(session, base_url=settings.base_url.rstrip("/"))
+        rerendered = service.rerender_stale(session, base_url=base)
         if rerendered:
             out.print(f"re-rendered {rerendered} stored articles")
         indexed = search.ensure_indexed(session, processes=max(1, os.cpu_count() or 1))

@@ -161,7 +161,7 @@ def import_command(
                     dry_run=dry_run,
                     on_conflict=on_conflict,  # type: ignore[arg-type]
                     atomic=False,
-                    base_url=settings.base_url.rstrip("/"),
+                    base_url=settings.public_base_url,
                 )
                 for r in results:
                     counts[r.status] += 1

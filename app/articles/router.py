@@ -191,11 +191,9 @@ async def list_articles(
     responses=problems(400, 401, 403, 409, 413, 415, 422),
     dependencies=[Depends(json_body())],
 )
-def create_article(
-    data: ArticleIn, session: WriteSession, state: State, request: Request, _: Writer
-) -> Response:
+def create_article(data: ArticleIn, session: WriteSession, state: State, _: Writer) -> Response:
     """Create an article from a document; its slug is made from the title when not given."""
-    result = service.create(session, data=data, base_url=state.base_url(request))
+    result = service.create(session, data=data, base_url=state.base_url)
     return _written(result, 201)
 
 
@@ -221,7 +219,6 @@ def create_article(
 async def get_article(
     slug: SlugPath,
     state: State,
-    request: Request,
     principal: Reader,
     format: Annotated[
         Format | None,
@@ -246,7 +243,7 @@ async def get_article(
             principal,
             slug,
             chosen,
-            base_url=state.base_url(request),
+            base_url=state.base_url,
             cache=state.pages,
         )
     d = deliver(
@@ -273,13 +270,12 @@ def replace_article(
     data: ArticleIn,
     session: WriteSession,
     state: State,
-    request: Request,
     _: Writer,
     if_match: IfMatch = None,
 ) -> Response:
     """Replace an article; identical content changes nothing (same version and ETag)."""
     result = service.replace(
-        session, slug=slug, data=data, if_match=if_match, base_url=state.base_url(request)
+        session, slug=slug, data=data, if_match=if_match, base_url=state.base_url
     )
     return _written(result, 200)
 
@@ -301,13 +297,12 @@ def patch_article(
     ],
     session: WriteSession,
     state: State,
-    request: Request,
     _: Writer,
     if_match: IfMatch = None,
 ) -> Response:
     """Change part of an article with a JSON Merge Patch."""
     result = service.patch(
-        session, slug=slug, changes=changes, if_match=if_match, base_url=state.base_url(request)
+        session, slug=slug, changes=changes, if_match=if_match, base_url=state.base_url
     )
     return _written(result, 200)
 

@@ -6,6 +6,7 @@ import json
 import logging
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -61,7 +62,8 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(
         default="",
-        description="Public base URL used in canonical links (default: taken from the request).",
+        description="Public base URL of canonical links and feed ids, `http(s)://host[:port]"
+        "[/path]` (default: `http://<host>:<port>`, `localhost` for a wildcard host).",
     )
     rate_limit_anonymous: str = Field(
         default="120/minute",
@@ -152,6 +154,32 @@ class Settings(BaseSettings):
     @classmethod
     def _upper_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("base_url")
+    @classmethod
+    def _valid_base_url(cls, value: str) -> str:
+        if not value:
+            return value
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError("must be an absolute http(s) URL without a query, or empty")
+        if parts.fragment or any(c.isspace() or not c.isprintable() for c in value):
+            raise ValueError("must be an absolute http(s) URL without a fragment or spaces")
+        return value.rstrip("/")
+
+    @property
+    def public_base_url(self) -> str:
+        """The base of every canonical URL and feed id: the setting, or this server's own
+        address. Never a request's Host header: a stored summary keeps its URL, so a writer
+        could otherwise plant another site's in it (and an import without a request would
+        store relative ones, which neither feeds nor ninjs accept)."""
+        if self.base_url:
+            return self.base_url
+        wildcard = ("0.0.0.0", "::", "")  # noqa: S104 - compared with, not bound to
+        host = "localhost" if self.host in wildcard else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
     @property
     def is_sqlite(self) -> bool:

@@ -20,8 +20,9 @@ class AppState:
     articles: ArticleReader
     pages: PageCache[Any] = field(default_factory=PageCache)
 
-    def base_url(self, request: HTTPConnection) -> str:
-        return self.settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
+    @property
+    def base_url(self) -> str:
+        return self.settings.public_base_url
 
 
 def app_state(request: HTTPConnection) -> AppState:

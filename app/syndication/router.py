@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import JSONResponse
 
 from app.articles.delivery import deliver
@@ -61,7 +61,6 @@ FeedQuery = Annotated[service.FeedQuery, Depends(_feed_query)]
 
 async def _feed(
     kind: service.FeedKind,
-    request: Request,
     state: State,
     principal: Syndicator,
     query: service.FeedQuery,
@@ -73,7 +72,7 @@ async def _feed(
         principal,
         kind=kind,
         query=query,
-        base_url=state.base_url(request),
+        base_url=state.base_url,
         cache=state.pages,
     )
     d = deliver(
@@ -99,14 +98,13 @@ async def _feed(
     dependencies=FEED_PARAMS,
 )
 async def json_feed(
-    request: Request,
     state: State,
     principal: Syndicator,
     query: FeedQuery,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """JSON Feed 1.1 of published article summaries, newest first; `next_url` pages on."""
-    return await _feed("json", request, state, principal, query, if_none_match, jsonfeed.MEDIA_TYPE)
+    return await _feed("json", state, principal, query, if_none_match, jsonfeed.MEDIA_TYPE)
 
 
 @router.get(
@@ -122,11 +120,10 @@ async def json_feed(
     dependencies=FEED_PARAMS,
 )
 async def atom_feed(
-    request: Request,
     state: State,
     principal: Syndicator,
     query: FeedQuery,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     """The same summaries as an Atom feed (RFC 4287), newest first."""
-    return await _feed("atom", request, state, principal, query, if_none_match, ATOM_TYPE)
+    return await _feed("atom", state, principal, query, if_none_match, ATOM_TYPE)

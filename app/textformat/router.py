@@ -133,7 +133,7 @@ async def import_articles(
             dry_run=dry_run,
             on_conflict=on_conflict,
             atomic=atomic,
-            base_url=state.base_url(request),
+            base_url=state.base_url,
         )
     )
     return ImportResponse.model_validate(

@@ -47,6 +47,11 @@ def test_environment_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
         ("KIJI_LOG_LEVEL", "LOUD"),
         ("KIJI_PUBLIC_READ", "maybe"),
         ("KIJI_MAX_BODY_BYTES", "10"),
+        ("KIJI_BASE_URL", "kiji.example.jp"),
+        ("KIJI_BASE_URL", "/v1"),
+        ("KIJI_BASE_URL", "ftp://kiji.example.jp"),
+        ("KIJI_BASE_URL", "https://kiji.example.jp/?x=1"),
+        ("KIJI_BASE_URL", "https://kiji.example.jp/a b"),
     ],
 )
 def test_a_bad_setting_stops_serve_naming_it(
@@ -56,6 +61,25 @@ def test_a_bad_setting_stops_serve_naming_it(
     result = CliRunner().invoke(cli, ["serve"])
     assert result.exit_code == 2
     assert name in result.output
+
+
+@pytest.mark.parametrize(
+    ("base_url", "host", "port", "public"),
+    [
+        ("", "127.0.0.1", 8000, "http://127.0.0.1:8000"),
+        ("", "0.0.0.0", 8080, "http://localhost:8080"),
+        ("", "::", 8000, "http://localhost:8000"),
+        ("", "::1", 8000, "http://[::1]:8000"),
+        ("", "kiji.internal", 80, "http://kiji.internal:80"),
+        ("https://news.example.jp/", "0.0.0.0", 8000, "https://news.example.jp"),
+        ("https://news.example.jp/kiji/", "127.0.0.1", 8000, "https://news.example.jp/kiji"),
+    ],
+)
+def test_the_public_base_url_is_the_setting_or_this_servers_address(
+    base_url: str, host: str, port: int, public: str
+) -> None:
+    settings = Settings(base_url=base_url, host=host, port=port)
+    assert settings.public_base_url == public
 
 
 def test_every_setting_is_documented_in_the_readme() -> None:

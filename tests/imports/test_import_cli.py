@@ -49,6 +49,19 @@ def test_import_a_folder_then_export_it_back(
     assert len(list(out.glob("*.md"))) == 3
 
 
+def test_imported_articles_carry_absolute_canonical_urls(
+    runner: CliRunner, folder: Path, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No request, so no Host: without KIJI_BASE_URL the URLs are this server's own.
+    monkeypatch.delenv("KIJI_BASE_URL", raising=False)
+    monkeypatch.setenv("KIJI_PORT", "8765")
+    assert runner.invoke(cli, ["import", str(folder)]).exit_code == 0
+    items = client.get("/v1/articles", params={"fields": "slug,url"}).json()["items"]
+    assert len(items) == 3
+    for item in items:
+        assert item["url"] == f"http://127.0.0.1:8765/v1/articles/{item['slug']}"
+
+
 def test_an_invalid_file_fails_the_import_with_file_and_line(
     runner: CliRunner, folder: Path, client: TestClient
 ) -> None:

@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft7Validator, FormatChecker
 
 from app.core.config import Settings
-from tests.builders import Keys, create, create_key
+from app.main import create_app
+from tests.builders import Keys, article, create, create_key
 from tests.syndication import standards
 from tests.syndication.http import MARKERS, publish_many, with_markers
 
@@ -227,3 +228,25 @@ def test_feeds_are_documented(client: TestClient) -> None:
     assert "application/atom+xml" in atom_op["responses"]["200"]["content"]
     for op in (json_op, atom_op):
         assert {"400", "401", "403"} <= set(op["responses"])
+
+
+def test_a_writers_host_header_never_reaches_urls_and_ids(
+    settings: Settings, keys: Keys, partner: dict[str, str], validator: Draft7Validator
+) -> None:
+    # Stored summaries keep their URL: a Host header taken from the write would plant
+    # another site's address in every feed and projection that carries them. Without
+    # KIJI_BASE_URL, URLs and ids are this server's own address.
+    unset = settings.model_copy(update={"base_url": "", "port": 8765})
+    own = "http://127.0.0.1:8765/v1/articles/host-check"
+    with TestClient(create_app(unset), base_url="http://attacker.example") as client:
+        created = client.post("/v1/articles", json=article(slug="host-check"), headers=keys.write)
+        assert created.status_code == 201, created.text
+        assert client.get("/v1/articles/host-check/summary").json()["url"] == own
+        feed = client.get(JSON_FEED, headers={**partner, "host": "reader.example"}).json()
+        [item] = feed["items"]
+        assert (item["id"], item["url"]) == (own, own)
+        assert feed["feed_url"].startswith("http://127.0.0.1:8765/")
+        assert not list(validator.iter_errors(feed))
+        atom = client.get(ATOM_FEED, headers=partner).text
+        assert "attacker.example" not in atom
+        assert own in atom
