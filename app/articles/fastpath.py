@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.articles.delivery import deliver_stored, visible
+from app.articles.negotiation import preferred
 from app.articles.pagecache import PageCache
 from app.articles.reader import ArticleReader
 from app.auth.principal import anonymous
@@ -28,7 +29,6 @@ _DOCUMENT = re.compile(r"^/v1/articles/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 LIST_PATHS = frozenset(
     {"/v1/articles", "/v1/questions", "/v1/citations", "/v1/publishers", "/v1/keywords"}
 )
-_JSON_OK = (b"application/json", b"*/*", b"application/*")
 _ANON = anonymous(public_read=True)
 _DROP_ON_304 = (b"content-type", b"content-length")
 
@@ -76,18 +76,20 @@ class ArticleFastPath:
                 return None
             slug = m.group(1)
         inm = None
+        accept: list[str] = []
         for name, value in scope["headers"]:
             if name in (b"authorization", b"x-api-key"):
                 return None
             if name == b"origin" and self.defer_cross_origin:
                 return None
-            # Text, HTML, JSON-LD and ninjs are negotiated by the documented route.
-            if name == b"accept" and (
-                b"text/" in value or b"+json" in value or not any(t in value for t in _JSON_OK)
-            ):
-                return None
+            if name == b"accept":
+                accept.append(value.decode("latin-1"))
             if name == b"if-none-match":
                 inm = value.decode("latin-1")
+        # Only JSON is answered here, as the route would choose it (q-values included);
+        # every other choice, and the 406, is the route's.
+        if accept and preferred(", ".join(accept)) != "json":
+            return None
         return _Request(slug, inm)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Resp
 from app.articles import reads, service
 from app.articles.delivery import deliver, deliver_stored
 from app.articles.listing import Sort
+from app.articles.negotiation import MEDIA, Format, negotiate
 from app.articles.page_response import IfNoneMatch, respond
 from app.articles.schemas import (
     ArticleFieldsPage,
@@ -23,7 +24,6 @@ from app.articles.schemas import (
 )
 from app.auth.dependencies import Reader, Writer
 from app.core.deps import State, WriteSession
-from app.core.errors import NotAcceptable
 from app.core.http import NO_STORE
 from app.core.moments import UtcDateTime
 from app.core.openapi import problems
@@ -51,56 +51,6 @@ def _written(result: service.WriteResult, status: int) -> Response:
     if status == 201:
         headers["location"] = f"/v1/articles/{result.slug}"
     return Response(result.document, status, headers, "application/json")
-
-
-Format = Literal["json", "text", "markdown", "html", "jsonld", "ninjs"]
-MEDIA: dict[str, str] = {
-    "json": "application/json",
-    "text": "text/plain; charset=utf-8",
-    "markdown": "text/markdown; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "jsonld": "application/ld+json",
-    # ninjs has no registered media type: JSON with the ninjs schema as its profile.
-    "ninjs": "application/json",
-}
-_BY_MEDIA: dict[str, Format] = {
-    "application/json": "json",
-    "application/*": "json",
-    "*/*": "json",
-    "text/plain": "text",
-    "text/markdown": "markdown",
-    "text/*": "text",
-    "text/html": "html",
-    "application/ld+json": "jsonld",
-    "application/ninjs+json": "ninjs",
-}
-
-
-def negotiate(format: Format | None, accept: str | None) -> Format:
-    """``format=`` wins; otherwise the first type in ``Accept`` (by q) that we can serve."""
-    if format is not None:
-        return format
-    if not accept:
-        return "json"
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if q > 0 and media.strip().lower() in _BY_MEDIA:
-            ranked.append((-q, i, _BY_MEDIA[media.strip().lower()]))
-    if not ranked:
-        raise NotAcceptable(
-            "this article can be served as application/json, text/plain, text/markdown,"
-            " text/html, application/ld+json or application/ninjs+json (IPTC ninjs 3.1)"
-        )
-    return min(ranked)[2]
 
 
 LIST_PARAMS = (

@@ -131,6 +131,27 @@ def test_each_format_by_accept(client: TestClient, accept: str, kind: str) -> No
 
 
 @pytest.mark.usefixtures("published")
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/json;q=0",
+        "application/xml, */*;q=0",
+        "image/png, application/*;q=0",
+        "application/jsonx",
+        "application/rss+xml",
+    ],
+)
+def test_an_accept_that_refuses_json_is_406_with_or_without_a_key(
+    client: TestClient, keys: Keys, accept: str
+) -> None:
+    # Anonymous reads come from the fast path, keyed ones from the route: the same answer.
+    for headers in ({}, keys.read):
+        response = client.get(URL, headers={**headers, "Accept": accept})
+        assert response.status_code == 406, (accept, headers)
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.usefixtures("published")
 def test_unservable_accept_is_406(client: TestClient) -> None:
     response = client.get(URL, headers={"Accept": "application/rss+xml"})
     assert response.status_code == 406
