@@ -162,8 +162,24 @@ def insert_articles(session: Session, items: Sequence[NewArticle], *, now: datet
         }
         for item in items
     ]
+    conn = _conn(session)
+    if conn.dialect.name == "sqlite":
+        # SQLite gives a new row the largest rowid + 1, so the id of the newest article,
+        # once deleted, went to the next one; ids are never reused (a deleted article's
+        # tombstone in the changes feed keeps its id). PostgreSQL's sequence never goes
+        # back. (The write transaction holds SQLite's write lock from BEGIN IMMEDIATE.)
+        first = 1 + conn.execute(
+            select(
+                func.max(
+                    func.coalesce(select(func.max(ARTICLES.c.id)).scalar_subquery(), 0),
+                    func.coalesce(select(func.max(CHANGES.c.article_id)).scalar_subquery(), 0),
+                )
+            )
+        ).scalar_one()
+        for n, row in enumerate(rows):
+            row["id"] = first + n
     stmt = insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True)
-    return [int(i) for i in _conn(session).execute(stmt, rows).scalars()]
+    return [int(i) for i in conn.execute(stmt, rows).scalars()]
 
 
 def update_article(

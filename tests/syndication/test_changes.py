@@ -32,6 +32,26 @@ def brief(items: list[dict[str, Any]]) -> list[tuple[str, str, int, bool]]:
     return [(i["type"], i["slug"], i["version"], "article" in i) for i in items]
 
 
+def test_a_deleted_articles_id_is_never_given_again(
+    client: TestClient, keys: Keys, partner: dict[str, str]
+) -> None:
+    # The newest article deleted, then another created: SQLite would hand out the same
+    # rowid, and the tombstone would read as an older change of the new article.
+    a = create(client, keys.write, title="朝市の続報は?")
+    b = create(client, keys.write, title="港の再開発は?")
+    assert client.delete(f"/v1/articles/{b['slug']}", headers=keys.write).status_code == 204
+    c = create(client, keys.write, title="新しい市場は?")
+    assert len({a["id"], b["id"], c["id"]}) == 3
+    assert c["id"] > b["id"]
+    items, _ = feed(client, partner)
+    assert brief(items) == [
+        ("create", a["slug"], 1, True),
+        ("create", b["slug"], 1, False),
+        ("delete", b["slug"], 2, False),
+        ("create", c["slug"], 1, True),
+    ]
+
+
 def test_every_change_in_order_with_tombstones(
     client: TestClient, keys: Keys, partner: dict[str, str]
 ) -> None:
