@@ -168,14 +168,9 @@ def insert_articles(session: Session, items: Sequence[NewArticle], *, now: datet
         # once deleted, went to the next one; ids are never reused (a deleted article's
         # tombstone in the changes feed keeps its id). PostgreSQL's sequence never goes
         # back. (The write transaction holds SQLite's write lock from BEGIN IMMEDIATE.)
-        first = 1 + conn.execute(
-            select(
-                func.max(
-                    func.coalesce(select(func.max(ARTICLES.c.id)).scalar_subquery(), 0),
-                    func.coalesce(select(func.max(CHANGES.c.article_id)).scalar_subquery(), 0),
-                )
-            )
-        ).scalar_one()
+        newest = func.coalesce(select(func.max(ARTICLES.c.id)).scalar_subquery(), 0)
+        deleted = func.coalesce(select(func.max(CHANGES.c.article_id)).scalar_subquery(), 0)
+        first = 1 + int(conn.execute(select(func.max(newest, deleted))).scalar_one())
         for n, row in enumerate(rows):
             row["id"] = first + n
     stmt = insert(ARTICLES).returning(ARTICLES.c.id, sort_by_parameter_order=True)
