@@ -15,6 +15,7 @@ from app.auth.principal import Principal
 from app.core.deps import State
 from app.core.openapi import problems
 from app.core.params import only
+from app.core.state import AppState
 
 router = APIRouter(tags=["across articles"])
 
@@ -34,9 +35,15 @@ def _example(item: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _respond(
-    request: Request, principal: Principal, page: across.Page, if_none_match: str | None
+async def _respond(
+    request: Request,
+    state: AppState,
+    principal: Principal,
+    page: across.Page,
+    if_none_match: str | None,
 ) -> Response:
+    # Items drawn from many articles, and counts over them: the page's Last-Modified is the
+    # store's last write, which no change to any of them can come after.
     return page_response(
         request,
         principal,
@@ -44,6 +51,7 @@ def _respond(
         etag=page.etag,
         next_cursor=page.next_cursor,
         if_none_match=if_none_match,
+        last_change=await state.articles.last_change(),
     )
 
 
@@ -94,7 +102,7 @@ async def list_questions(
             else across.questions(state.articles, keyword=keyword, limit=limit, cursor=cursor)
         ),
     )
-    return _respond(request, principal, page, if_none_match)
+    return await _respond(request, state, principal, page, if_none_match)
 
 
 @router.get(
@@ -146,7 +154,7 @@ async def list_citations(
             cursor=cursor,
         ),
     )
-    return _respond(request, principal, page, if_none_match)
+    return await _respond(request, state, principal, page, if_none_match)
 
 
 @router.get(
@@ -177,7 +185,7 @@ async def list_publishers(
         f"publishers|{limit}|{cursor}",
         lambda: across.publishers(state.articles, limit=limit, cursor=cursor),
     )
-    return _respond(request, principal, page, if_none_match)
+    return await _respond(request, state, principal, page, if_none_match)
 
 
 @router.get(
@@ -201,4 +209,4 @@ async def list_keywords(
         f"keywords|{limit}|{cursor}",
         lambda: across.keywords(state.articles, limit=limit, cursor=cursor),
     )
-    return _respond(request, principal, page, if_none_match)
+    return await _respond(request, state, principal, page, if_none_match)

@@ -88,6 +88,12 @@ class ArticleReader:
             PageRow(r[0], _as_datetime(r[1]), bytes(r[2]), r[3], _as_datetime(r[4])) for r in rows
         ]
 
+    async def last_change(self) -> datetime | None:
+        """When the newest write to the store happened (the last entry of the changes feed,
+        deletions included); None before the first."""
+        row = await self._db.one("SELECT at FROM changes ORDER BY seq DESC LIMIT 1", {})
+        return as_utc(row[0]) if row else None
+
     async def store_version(self) -> int:
         """The counter every writing transaction bumps (see ``StoreState``)."""
         row = await self._db.one("SELECT version FROM store_state WHERE id = 1", {})

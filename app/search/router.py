@@ -90,4 +90,6 @@ async def search(
         etag=etag_for(body),
         next_cursor=page.next_cursor,
         if_none_match=if_none_match,
+        # Hits come from the whole store: its last write is the page's Last-Modified.
+        last_change=await state.articles.last_change(),
     )

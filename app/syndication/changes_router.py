@@ -10,6 +10,7 @@ from app.articles.delivery import deliver
 from app.articles.page_response import respond
 from app.auth.dependencies import Syndicator
 from app.core.deps import State
+from app.core.http import http_date
 from app.core.openapi import problems
 from app.core.params import only
 from app.syndication import changes_service
@@ -45,11 +46,12 @@ async def list_changes(
     d = deliver(
         body=page.body,
         etag=page.etag,
-        last_modified="",
+        last_modified=http_date(page.last_change) if page.last_change else "",
         principal=principal,
         if_none_match=if_none_match,
     )
-    d.headers.pop("last-modified")
+    if page.last_change is None:
+        d.headers.pop("last-modified")
     d.headers["cache-control"] = FEED_CACHE
     if page.more:
         url = request.url.include_query_params(cursor=page.next_cursor)

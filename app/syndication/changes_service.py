@@ -12,6 +12,7 @@ caught up, so it can come back for what is written next."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import orjson
 
@@ -31,6 +32,8 @@ class Page:
     etag: str
     next_cursor: str
     more: bool = False
+    # When the page's newest change happened (None: no change on it).
+    last_change: datetime | None = None
 
 
 def encode_cursor(seq: int) -> str:
@@ -83,4 +86,5 @@ async def page(db: FastDB, principal: Principal, *, cursor: str | None, limit: i
             b"}",
         )
     )
-    return Page(body, etag_for(body), next_cursor, more)
+    newest = rows[-1].at if rows else None  # oldest first
+    return Page(body, etag_for(body), next_cursor, more, newest)

@@ -291,3 +291,26 @@ def test_a_304_carries_no_body_and_no_content_type(
     assert again.content == b""
     assert "content-type" not in again.headers
     assert again.headers["etag"] == first.headers["etag"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/v1/articles",
+        "/v1/questions",
+        "/v1/citations",
+        "/v1/publishers",
+        "/v1/keywords",
+        "/v1/search?q=%E6%9C%9D%E5%B8%82",
+    ],
+)
+@pytest.mark.parametrize("who", ["anonymous", "key"])
+def test_lists_send_last_modified(
+    client: TestClient, keys: Keys, published: dict[str, object], url: str, who: str
+) -> None:
+    # One article, written once: every list's last change is that write.
+    article = client.get("/v1/articles/minato-asaichi").headers["last-modified"]
+    headers = keys.read if who == "key" else {}
+    page = client.get(url, headers=headers)
+    assert page.status_code == 200, page.text
+    assert page.headers["last-modified"] == article

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -196,6 +198,11 @@ def test_pollers_revalidate_with_etags(
     create(client, keys.write)
     first = client.get("/v1/changes", headers=partner)
     assert first.headers["cache-control"] == "private, no-cache"
+    # The page's newest change: here the one write.
+    [item] = first.json()["items"]
+    assert parsedate_to_datetime(first.headers["last-modified"]) == datetime.fromisoformat(
+        item["at"]
+    ).replace(microsecond=0)
     etag = first.headers["etag"]
     again = client.get("/v1/changes", headers={**partner, "If-None-Match": etag})
     assert again.status_code == 304
