@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from app.core.moments import UtcDateTime
+from app.core.uri import URI_CHARS
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -55,9 +56,10 @@ _HTTP = re.compile(r"https?://", re.IGNORECASE)
 # URLs of the usual form, accepted without parsing (imports validate thousands a second);
 # anything else takes the full check below.
 _PLAIN_URL = re.compile(
-    r"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{1,5})?(?:[/?#][^\s\x00-\x1f\x7f]*)?",
+    rf"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{{1,5}})?(?:[/?#][{URI_CHARS}]*)?",
     re.IGNORECASE,
 )
+_NOT_URI = re.compile(f"[^{URI_CHARS}]")
 
 
 def _http_url(value: str) -> str:
@@ -69,6 +71,14 @@ def _http_url(value: str) -> str:
         raise ValueError("must not contain white space")
     if _CONTROL.search(value):
         raise ValueError("must not contain control characters")
+    # As the text template reads a URL (to its first such character), so that every
+    # stored article exports and imports back whole.
+    other = _NOT_URI.search(value)
+    if other:
+        raise ValueError(
+            f"must hold only the characters of a URI (RFC 3986): percent-encode {other[0]!r}"
+            f" (as {''.join(f'%{b:02X}' for b in other[0].encode())})"
+        )
     return value
 
 

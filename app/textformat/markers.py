@@ -9,6 +9,7 @@ from datetime import date
 from enum import Enum
 from urllib.parse import urlsplit
 
+from app.core.uri import URI_CHARS
 from app.textformat.limits import URL_MAX
 
 
@@ -34,8 +35,7 @@ _DATE = re.compile(
     r"公開日\s*[:：]?\s*([0-9０-９]{4})\s*[/／\-.]\s*([0-9０-９]{1,2})\s*[/／\-.]\s*([0-9０-９]{1,2})"
 )
 _READ_MORE = re.compile(r"さらに読む\s*⇒?(?P<publisher>.*?)出典[/／]画像元\s*[:：]\s*(?P<rest>.*)")
-# RFC 3986: printable ASCII except space " < > \ ^ ` { | }
-URL_CHARS = r"\x21\x23-\x3b\x3d\x3f-\x5b\x5d\x5f\x61-\x7a\x7e"
+URL_CHARS = URI_CHARS
 _URL = re.compile(rf"https?://[{URL_CHARS}]*", re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 

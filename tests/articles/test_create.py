@@ -113,6 +113,12 @@ def test_invalid_documents_are_422_with_a_pointer_and_store_nothing(
         ("url", "ftp://example.com/a"),
         ("url", "/relative/path"),
         ("url", "https://example.com/" + "a" * 2048),
+        # Characters RFC 3986 leaves out of a URI, where the text template ends a URL.
+        ("url", 'https://x.example.jp/a"b'),
+        ("url", "https://x.example.jp/a_(b)?q=<1>&r=`2`"),
+        ("url", "https://x.example.jp/{a}|b^c\\d"),
+        ("url", "https://ja.example.jp/wiki/東京"),
+        ("url", "https://日本.example.jp/a"),
         ("publisher", ""),
         ("published_on", "2025-02-30"),
         ("summary", ["x" * 5001]),
@@ -129,6 +135,20 @@ def test_citation_fields_are_validated(
     assert response.status_code == 422
     pointers = [e["pointer"] for e in response.json()["errors"]]
     assert f"/sections/0/citations/0/{field}" in pointers[0]
+
+
+def test_a_url_outside_rfc_3986_names_the_character_to_encode(
+    client: TestClient, keys: Keys
+) -> None:
+    doc = article()
+    doc["sections"][0]["citations"][0]["url"] = "https://ja.example.jp/wiki/東京"
+    response = client.post("/v1/articles", json=doc, headers=keys.write)
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["pointer"] == "/sections/0/citations/0/url"
+    assert "%E6%9D%B1" in error["message"]
+    doc["sections"][0]["citations"][0]["url"] = "https://ja.example.jp/wiki/%E6%9D%B1%E4%BA%AC"
+    assert client.post("/v1/articles", json=doc, headers=keys.write).status_code == 201
 
 
 def test_section_rules(client: TestClient, keys: Keys) -> None:

@@ -39,7 +39,7 @@ DOCUMENT: dict[str, Any] = {
             "citations": [
                 {
                     "publisher": "山あい新聞 <電子版>",
-                    "url": "https://news.yamaai.example.jp/記事/2025/12?id=7&lang=ja",
+                    "url": "https://news.yamaai.example.jp/%E8%A8%98%E4%BA%8B/2025/12?id=7&lang=ja",
                     "published_on": "2025-11-28",
                     "summary": [
                         "旅館組合が湯めぐり札を三年ぶりに販売する。",

@@ -114,7 +114,7 @@ def test_atom_parses_without_errors_and_keeps_ids_dates_and_tags() -> None:
         by_rel.setdefault(link.rel, []).append(link.href)
     assert by_rel["alternate"][0] == "http://kiji.test/v1/articles/yamaai-onsen?format=html"
     assert by_rel["related"] == [
-        "https://news.yamaai.example.jp/記事/2025/12?id=7&lang=ja",
+        "https://news.yamaai.example.jp/%E8%A8%98%E4%BA%8B/2025/12?id=7&lang=ja",
         "https://onsen-journal.example.com/a/2025/winter",
     ]
 
@@ -155,7 +155,7 @@ def test_json_ld_expands_to_a_news_article_with_citations_and_questions() -> Non
     ]
     cited = [c[f"{S}url"][0]["@id"] for c in node[f"{S}citation"]]
     assert cited == [
-        "https://news.yamaai.example.jp/記事/2025/12?id=7&lang=ja",
+        "https://news.yamaai.example.jp/%E8%A8%98%E4%BA%8B/2025/12?id=7&lang=ja",
         "https://onsen-journal.example.com/a/2025/winter",
     ]
     assert all(c["@type"] == [f"{S}CreativeWork"] for c in node[f"{S}citation"])
