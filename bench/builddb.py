@@ -14,17 +14,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import generate
+from servers import BASE_URL
 
 import migrations
 from app.articles import service
 from app.articles.schemas import ArticleIn
 from app.core.db import make_engine, make_sessionmaker, unit_of_work
 from app.core.migrate import upgrade
-
-# Kiji's own start-up (`kiji serve`) re-renders stored documents whose render key differs from
-# the configured base URL; the default is "", so build with "" and nothing is re-rendered.
-BASE_URL = ""
-
 
 _BENCH = Path(__file__).resolve().parent
 

@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import template_corpus
-from servers import Server, free_port, get, running
+from servers import BASE_URL, Server, free_port, get, running
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -117,7 +117,7 @@ def build(url: str, count: int, like_path: Path | None) -> dict[str, float]:
                 service.create_many(
                     session,
                     [(d["slug"], ArticleIn.model_validate(d)) for d in batch],
-                    base_url="",
+                    base_url=BASE_URL,
                 )
             if like:
                 like.executemany(
@@ -320,6 +320,7 @@ def measure(
         "KIJI_DATABASE_URL": url,
         "KIJI_WORKERS": "1",
         "KIJI_LOAD_SAMPLES": "false",
+        "KIJI_BASE_URL": BASE_URL,
         "KIJI_RATE_LIMIT_ANONYMOUS": "off",
         "KIJI_LOG_LEVEL": "warning",
     }

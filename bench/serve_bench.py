@@ -164,6 +164,7 @@ def bench_kiji(b: Bench, db: Path, sample: builddb.Sample, lua: Path) -> dict[st
     env = {
         "KIJI_DATABASE_URL": f"sqlite:///{db}",
         "KIJI_LOAD_SAMPLES": "false",
+        "KIJI_BASE_URL": servers.BASE_URL,
         # wrk is one client address: the limiter runs (its cost is in the numbers), never refuses.
         "KIJI_RATE_LIMIT_ANONYMOUS": "1000000000/minute",
     }

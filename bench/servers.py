@@ -14,6 +14,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The public base URL of every benchmark server (KIJI_BASE_URL) and of every database built
+# for one: `kiji serve` re-renders at start each stored article rendered for another base.
+BASE_URL = "http://kiji.bench"
+
 HOST = "127.0.0.1"
 
 
