@@ -26,8 +26,8 @@ MAX_FILES = 10_000
 
 
 class Issue(BaseModel):
-    line: int | None = None
-    pointer: str | None = None
+    line: int | None = Field(description="The template's line at fault (text and Markdown).")
+    pointer: str | None = Field(description="JSON Pointer into the document at fault.")
     message: str
 
 

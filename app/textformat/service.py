@@ -50,12 +50,22 @@ class ImportResult:
             "status": self.status,
             "slug": self.slug,
             "version": self.version,
-            "warnings": self.warnings,
-            "errors": self.errors,
+            "warnings": [_issue(i) for i in self.warnings],
+            "errors": [_issue(i) for i in self.errors],
         }
         if with_document:
             out["document"] = self.document
         return out
+
+
+def _issue(issue: dict[str, Any]) -> dict[str, Any]:
+    """One shape for every warning and error, whichever input it is about: the template's
+    ``line``, the JSON document's ``pointer`` (the other null), and the ``message``."""
+    return {
+        "line": issue.get("line"),
+        "pointer": issue.get("pointer"),
+        "message": issue["message"],
+    }
 
 
 class ImportFailed(InvalidInput):

@@ -133,8 +133,28 @@ def test_json_array_import(client: TestClient, keys: Keys) -> None:
     invalid = client.post("/v1/imports", json=[article(slug="x", id=3)], headers=keys.write)
     assert invalid.status_code == 422
     assert invalid.json()["results"][0]["errors"] == [
-        {"pointer": "/id", "message": "unknown field"}
+        {"line": None, "pointer": "/id", "message": "unknown field"}
     ]
+
+
+def test_every_issue_has_one_shape(client: TestClient, keys: Keys) -> None:
+    # Warnings and errors of text and JSON inputs, in a 200 and in an atomic 422 alike.
+    text = {**keys.write, **TEXT}
+    answers = [
+        client.post("/v1/imports", content=RAIL, headers=text),  # with warnings
+        client.post("/v1/imports", content=BROKEN, headers=text),
+        client.post("/v1/imports", json=[article(slug="x", id=3)], headers=keys.write),
+        client.post("/v1/imports?atomic=false", json=[article(slug="y", id=3)], headers=keys.write),
+    ]
+    issues = [
+        issue
+        for answer in answers
+        for result in answer.json()["results"]
+        for issue in result["warnings"] + result["errors"]
+    ]
+    assert {a.status_code for a in answers} == {200, 422}
+    assert len(issues) >= 3
+    assert all(set(issue) == {"line", "pointer", "message"} for issue in issues), issues
 
 
 def test_import_errors(client: TestClient, keys: Keys, tmp_path: Path) -> None:
