@@ -2,7 +2,8 @@
 
 A cursor carries the sort key of the last row served plus a fingerprint of the query it
 belongs to, signed with a keyed hash; one that was altered, belongs to another query, or is
-garbage is rejected as a 400 rather than turning into a wrong page."""
+garbage is rejected as a 400 rather than turning into a wrong page. (The hash guards against
+accident, not against a forger: its key is no secret, so what a cursor holds is checked.)"""
 
 from __future__ import annotations
 
@@ -59,4 +60,19 @@ def decode(cursor: str, *, query: str) -> list[Any]:
     if not isinstance(body, dict) or body.get("q") != query or not isinstance(body.get("k"), list):
         raise invalid
     key: list[Any] = body["k"]
+    # The signing key is in the source, so a cursor can be forged: its values are checked as
+    # a parameter's would be before any reaches the database (PostgreSQL text cannot hold
+    # NUL, neither database an integer beyond 64 bits).
+    if not all(_storable(v) for v in key):
+        raise invalid
     return key
+
+
+def _storable(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" not in value
+    if isinstance(value, bool) or value is None or isinstance(value, float):
+        return True
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    return isinstance(value, list) and all(_storable(v) for v in value)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.articles import across
+from app.core import pagination
 from app.core.config import Settings
 from app.main import create_app
 from tests.builders import Keys, article
@@ -151,6 +152,27 @@ def _with_citation_url(url: str) -> dict[str, Any]:
     doc = article()
     doc["sections"][0]["citations"][0]["url"] = url
     return doc
+
+
+@pytest.mark.parametrize(
+    ("path", "route", "key"),
+    [
+        ("/v1/keywords", "keywords", ["\x00"]),
+        ("/v1/publishers", "publishers", ["\x00"]),
+        ("/v1/keywords", "keywords", ["a", 2**64 - 1]),
+        ("/v1/publishers", "publishers", [["\x00"]]),
+    ],
+)
+def test_a_forged_cursor_is_checked_like_a_parameter(
+    client: TestClient, keys: Keys, path: str, route: str, key: list[Any]
+) -> None:
+    # The cursor's signing key is no secret: a forged cursor gets as far as its values.
+    client.post("/v1/articles", json=article(), headers=keys.write)
+    forged = pagination.encode(key, query=pagination.query_fingerprint(route=route))
+    for headers in ({}, keys.read):
+        response = client.get(path, params={"cursor": forged}, headers=headers)
+        assert response.status_code == 400, response.text
+        assert response.json()["errors"][0]["parameter"] == "cursor"
 
 
 def test_a_nul_in_a_body_is_a_problem_and_stores_nothing(client: TestClient, keys: Keys) -> None:
