@@ -56,17 +56,24 @@ _HTTP = re.compile(r"https?://", re.IGNORECASE)
 # URLs of the usual form, accepted without parsing (imports validate thousands a second);
 # anything else takes the full check below.
 _PLAIN_URL = re.compile(
-    rf"https?://[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::[0-9]{{1,5}})?(?:[/?#][{URI_CHARS}]*)?",
+    rf"https?://(?P<host>[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::[0-9]{{1,5}})?"
+    rf"(?:[/?#][{URI_CHARS}]*)?",
     re.IGNORECASE,
 )
+# DNS: a name of at most 253 characters, in labels of at most 63 (the stored host is one).
+_HOST_MAX, _LABEL_MAX = 253, 63
 _NOT_URI = re.compile(f"[^{URI_CHARS}]")
 
 
 def _http_url(value: str) -> str:
-    if _PLAIN_URL.fullmatch(value):
+    plain = _PLAIN_URL.fullmatch(value)
+    if plain:
+        _check_host(plain["host"])
         return value
-    if not _HTTP.match(value) or not urlsplit(value).hostname:
+    host = urlsplit(value).hostname if _HTTP.match(value) else None
+    if not host:
         raise ValueError("must be an absolute http or https URL")
+    _check_host(host)
     if _WHITESPACE.search(value):
         raise ValueError("must not contain white space")
     if _CONTROL.search(value):
@@ -80,6 +87,13 @@ def _http_url(value: str) -> str:
             f" (as {''.join(f'%{b:02X}' for b in other[0].encode())})"
         )
     return value
+
+
+def _check_host(host: str) -> None:
+    if len(host) > _HOST_MAX or any(len(label) > _LABEL_MAX for label in host.split(".")):
+        raise ValueError(
+            f"the host name is too long (at most {_HOST_MAX} characters, {_LABEL_MAX} between dots)"
+        )
 
 
 def _question(value: str) -> str:

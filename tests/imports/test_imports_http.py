@@ -209,3 +209,22 @@ def test_import_bodies_over_the_import_limit_are_413_and_store_nothing(
         )
         assert small_enough.status_code == 422  # read and parsed: the limit is per route
         assert client.get("/v1/articles").json()["items"] == []
+
+
+def test_a_host_name_too_long_is_an_invalid_input_not_a_failure(
+    client: TestClient, keys: Keys
+) -> None:
+    # PostgreSQL stores host names in VARCHAR(255): validation stops a longer one first.
+    long_host = "www." + "a" * 300 + ".example.jp"
+    text = SAMPLES["aoba-satellite.txt"].replace("www.miyagi-uchu.example.jp", long_host)
+    for dry_run in ("true", "false"):
+        response = client.post(
+            f"/v1/imports?dry_run={dry_run}",
+            content=text.encode(),
+            headers={**keys.write, **TEXT},
+        )
+        assert response.status_code == 422, response.text
+        [result] = response.json()["results"]
+        assert result["status"] == "invalid"
+        assert any("host name" in e["message"] for e in result["errors"]), result["errors"]
+    assert client.get("/v1/articles").json()["items"] == []
