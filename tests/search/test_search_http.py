@@ -327,3 +327,13 @@ def test_relevance_paging_holds_while_articles_are_written(client: TestClient, k
         shown = [s for s in seen if s.startswith("p")]
         assert sorted(shown) == [f"p{i}" for i in range(8)], (written, seen)
         assert len(set(seen)) == len(seen), (written, seen)
+
+
+def test_keyword_filters_are_capped(client: TestClient, keys: Keys) -> None:
+    _post(client, keys, _doc("k1", "漁港の話", ["漁港"], keywords=["漁業"]))
+    many = [("q", "漁港")] + [("keyword", f"語{i}") for i in range(11)]
+    r = client.get("/v1/search", params=many)
+    assert r.status_code == 400
+    assert r.json()["errors"][0]["parameter"] == "keyword"
+    repeated = [("q", "漁港")] + [("keyword", "漁業")] * 10
+    assert [i["slug"] for i in client.get("/v1/search", params=repeated).json()["items"]] == ["k1"]
