@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -15,10 +16,12 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 from app.core.moments import UtcDateTime
 from app.core.uri import URI_CHARS
+from app.search.index import surely_fits, too_large
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
@@ -175,6 +178,28 @@ class ArticleIn(_Input):
         if len(set(value)) != len(value):
             raise ValueError("keywords must not repeat")
         return value
+
+    @model_validator(mode="after")
+    def _indexable(self) -> ArticleIn:
+        # Checked for drafts too, so that publishing one never meets the limit. (Every
+        # string of the article holds at least its searched text: most stop there.)
+        if surely_fits(list(_strings(self))):
+            return self
+        reason = too_large(self.model_dump())
+        if reason:
+            raise ValueError(reason)
+        return self
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
+            yield from _strings(item)
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,3 +42,61 @@ def entry(doc: Mapping[str, Any], *, article_id: int, key: int) -> Entry:
         tuple(segment.index_text(texts[g]) for g in GROUPS),
         tuple(words.index_text(texts[g]) for g in WORD_GROUPS),
     )
+
+
+# PostgreSQL's tsvector: positions run to 16,383 (later ones all read as 16,383), a lexeme
+# keeps its first 255, and lexemes with their positions take at most 1,048,575 bytes. Past
+# either of the first two a phrase further on no longer matches on PostgreSQL, where SQLite
+# finds it; past the last PostgreSQL refuses the vector.
+POSITIONS_MAX = 16_383
+LEXEME_POSITIONS_MAX = 255
+VECTOR_BYTES = 1_048_575
+
+
+def _vector_bytes(texts: Iterable[str]) -> int:
+    """The bytes PostgreSQL needs for the lexemes and positions of the tokens of ``texts``
+    (space-separated, as ``to_tsvector('simple', ...)`` reads them)."""
+    counts = Counter(token for text in texts for token in text.split())
+    return sum(
+        (len(token.encode()) + 1) // 2 * 2 + 2 + 2 * min(n, LEXEME_POSITIONS_MAX)
+        for token, n in counts.items()
+    )
+
+
+def surely_fits(strings: list[str]) -> bool:
+    """Whether text that holds no more than ``strings`` fits the limits for certain: each
+    character gives at most one token, and a token repeats no more often than its first
+    character. Most articles are settled here, without cutting their text."""
+    normal = segment.normalise("\n".join(strings))
+    if len(normal) + len(strings) + len(GROUPS) > POSITIONS_MAX:
+        return False
+    return not normal or max(Counter(normal).values()) <= LEXEME_POSITIONS_MAX
+
+
+def too_large(doc: Mapping[str, Any]) -> str | None:
+    """Why an article's text cannot be indexed alike on both databases, or None; such an
+    article is refused on both, so that their indexes always hold the same hits."""
+    texts = grouped(doc)
+    if surely_fits([p for g in GROUPS for p in texts[g]]):
+        return None
+    grams = [segment.index_text(texts[g]) for g in GROUPS]
+    tokens = [t for text in grams for t in text.split()]
+    positions = len(tokens) + len(GROUPS)  # and a separator after each group
+    if positions > POSITIONS_MAX:
+        return (
+            f"the article's text is too long to index for search: {positions:,} tokens"
+            f" where at most {POSITIONS_MAX:,} fit (about as many characters); shorten it"
+        )
+    token, n = Counter(tokens).most_common(1)[0]
+    if n > LEXEME_POSITIONS_MAX:
+        return (
+            f"the article's text repeats {token!r} {n} times: search can index at most"
+            f" {LEXEME_POSITIONS_MAX} of one two-character sequence; shorten it"
+        )
+    size = max(_vector_bytes(grams), _vector_bytes(words.index_text(texts[g]) for g in GROUPS))
+    if size > VECTOR_BYTES:
+        return (
+            f"the article's text is too large to index for search: {size:,} bytes of index"
+            f" where at most {VECTOR_BYTES:,} fit; shorten it"
+        )
+    return None
