@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -13,6 +12,7 @@ from app.articles.schemas import CitationPage, KeywordPage, PublisherPage, Quest
 from app.auth.dependencies import Reader
 from app.auth.principal import Principal
 from app.core.deps import State
+from app.core.moments import Day
 from app.core.openapi import problems
 from app.core.params import only
 from app.core.state import AppState
@@ -132,7 +132,7 @@ async def list_citations(
         str | None, Query(description="Only citations with this publisher label, as written.")
     ] = None,
     published_after: Annotated[
-        date | None, Query(description="Only sources dated (`published_on`) on or after this.")
+        Day | None, Query(description="Only sources dated (`published_on`) on or after this.")
     ] = None,
     limit: Limit = 20,
     cursor: Cursor = None,

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from app.core.moments import UtcDateTime
+from app.core.moments import Day, UtcDateTime
 from app.core.uri import URI_CHARS
 from app.search.index import surely_fits, too_large
 
@@ -135,7 +135,7 @@ class _Input(BaseModel):
 class CitationIn(_Input):
     publisher: Required500
     url: Url
-    published_on: date | None = None
+    published_on: Day | None = None
     summary: Paragraphs = Field(default_factory=list)
     comment: Paragraphs = Field(default_factory=list)
 

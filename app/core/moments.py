@@ -1,11 +1,13 @@
-"""Moments clients give (bodies and query strings): aware date-times, turned to UTC."""
+"""Moments clients give (bodies and query strings): aware date-times, turned to UTC, and
+calendar dates, each only as text (RFC 3339)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 
 def _utc(value: datetime) -> datetime:
@@ -17,4 +19,20 @@ def _utc(value: datetime) -> datetime:
         raise ValueError("date-time is outside years 1 to 9999 once in UTC") from None
 
 
-UtcDateTime = Annotated[AwareDatetime, AfterValidator(_utc)]
+_RFC_3339 = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _text(value: Any) -> Any:
+    # Pydantic reads a number, or a string of one, as Unix time (seconds or, past 2e10,
+    # milliseconds): -62135596800 became a date in 1968, and ?updated_after=0.5 a moment in
+    # 1970. The contract says RFC 3339, which starts with the date.
+    if isinstance(value, datetime | date):
+        return value
+    if not isinstance(value, str) or not _RFC_3339.match(value):
+        raise ValueError("must be an RFC 3339 date (YYYY-MM-DD) or date-time, as text")
+    return value
+
+
+UtcDateTime = Annotated[AwareDatetime, BeforeValidator(_text), AfterValidator(_utc)]
+# A calendar date: `YYYY-MM-DD`.
+Day = Annotated[date, BeforeValidator(_text)]

@@ -105,6 +105,10 @@ def test_citations_and_their_filters(client: TestClient, corpus: None, keys: Key
     assert [i["host"] for i in _all(client, "/v1/citations?publisher=町報")] == ["town.example.jp"]
     dated = _all(client, "/v1/citations?published_after=2025-01-01")
     assert [i["publisher"] for i in dated] == ["宇宙日報", "町報"]
+    for number in ("0", "1735689600"):  # a date is YYYY-MM-DD, not Unix time
+        refused = client.get(f"/v1/citations?published_after={number}")
+        assert refused.status_code == 400, number
+        assert refused.json()["errors"][0]["parameter"] == "published_after"
     summary_only = _all(client, "/v1/citations", keys.summary)
     assert all("comment" not in i for i in summary_only)
 

@@ -84,6 +84,10 @@ def _sections(n: int) -> list[dict[str, Any]]:
         # Valid RFC 3339, but before year 1 or after 9999 once in UTC.
         ({"published_at": "0001-01-01T00:00:00+01:00"}, "/published_at"),
         ({"published_at": "9999-12-31T23:59:59-01:00"}, "/published_at"),
+        # RFC 3339 is text: a number, or a string of one, is not read as Unix time.
+        ({"published_at": -62135596800}, "/published_at"),
+        ({"published_at": "1735689600"}, "/published_at"),
+        ({"published_at": True}, "/published_at"),
         ({"key_points": ["x"] * 201}, "/key_points"),
         ({"subtitle": "一行目\n二行目"}, "/subtitle"),
         ({"id": 7}, "/id"),
@@ -124,6 +128,8 @@ def test_invalid_documents_are_422_with_a_pointer_and_store_nothing(
         ("url", "https://" + ("c" * 60 + ".") * 5 + "jp/x?long=host"),
         ("publisher", ""),
         ("published_on", "2025-02-30"),
+        ("published_on", 0),
+        ("published_on", "20250101"),
         ("summary", ["x" * 5001]),
         ("position", 3),
         ("host", "example.com"),

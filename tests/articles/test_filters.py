@@ -168,6 +168,8 @@ def test_filter_values_are_validated(client: TestClient) -> None:
         "updated_after=2025-13-01T00:00:00Z",
         "published_after=0001-01-01T00:00:00%2B01:00",
         "published_before=9999-12-31T23:59:59-01:00",
+        "updated_after=0.5",  # not Unix time: RFC 3339 only
+        "published_after=1735689600",
         "limit=0",
         "limit=101",
         "keywords=x",
