@@ -79,21 +79,24 @@ def too_large(doc: Mapping[str, Any]) -> str | None:
     texts = grouped(doc)
     if surely_fits([p for g in GROUPS for p in texts[g]]):
         return None
-    grams = [segment.index_text(texts[g]) for g in GROUPS]
+    # As the repository writes them: a separator after each group's text.
+    grams = [f"{segment.index_text(texts[g])} {segment.SEPARATOR}" for g in GROUPS]
     tokens = [t for text in grams for t in text.split()]
-    positions = len(tokens) + len(GROUPS)  # and a separator after each group
-    if positions > POSITIONS_MAX:
+    if len(tokens) > POSITIONS_MAX:
         return (
-            f"the article's text is too long to index for search: {positions:,} tokens"
+            f"the article's text is too long to index for search: {len(tokens):,} tokens"
             f" where at most {POSITIONS_MAX:,} fit (about as many characters); shorten it"
         )
-    token, n = Counter(tokens).most_common(1)[0]
+    # (The separator's own positions may go: no query ever looks for it.)
+    counts = Counter(t for t in tokens if t != segment.SEPARATOR)
+    token, n = counts.most_common(1)[0] if counts else ("", 0)
     if n > LEXEME_POSITIONS_MAX:
         return (
             f"the article's text repeats {token!r} {n} times: search can index at most"
             f" {LEXEME_POSITIONS_MAX} of one two-character sequence; shorten it"
         )
-    size = max(_vector_bytes(grams), _vector_bytes(words.index_text(texts[g]) for g in GROUPS))
+    word_texts = [f"{words.index_text(texts[g])} {segment.SEPARATOR}" for g in WORD_GROUPS]
+    size = max(_vector_bytes(grams), _vector_bytes(word_texts))
     if size > VECTOR_BYTES:
         return (
             f"the article's text is too large to index for search: {size:,} bytes of index"

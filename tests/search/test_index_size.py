@@ -77,3 +77,16 @@ def test_the_size_reckoned_is_postgresqls(settings: Settings) -> None:
             assert size - 8 - 4 * lexemes == _vector_bytes([made])
     engine.dispose()
     assert (VECTOR_BYTES, POSITIONS_MAX, LEXEME_POSITIONS_MAX) == (2**20 - 1, 2**14 - 1, 255)
+
+
+def test_many_short_paragraphs_are_not_a_repeated_sequence(client: TestClient, keys: Keys) -> None:
+    # 300 paragraphs: の 300 times (so the text is cut and counted), and 300 separators
+    # between them, which no query looks for.
+    doc = article(slug="mijikai-dan")
+    paragraphs = ["の" + chr(0x4E00 + i) for i in range(300)]
+    doc["sections"][0]["body"] = paragraphs[:150]
+    doc["sections"][1]["body"] = paragraphs[150:]
+    response = client.post("/v1/articles", json=doc, headers=keys.write)
+    assert response.status_code == 201, response.text
+    found = client.get("/v1/search", params={"q": paragraphs[299], "in": "body"}).json()
+    assert [i["slug"] for i in found["items"]] == ["mijikai-dan"]
