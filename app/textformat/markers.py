@@ -35,8 +35,7 @@ _DATE = re.compile(
     r"公開日\s*[:：]?\s*([0-9０-９]{4})\s*[/／\-.]\s*([0-9０-９]{1,2})\s*[/／\-.]\s*([0-9０-９]{1,2})"
 )
 _READ_MORE = re.compile(r"さらに読む\s*⇒?(?P<publisher>.*?)出典[/／]画像元\s*[:：]\s*(?P<rest>.*)")
-URL_CHARS = URI_CHARS
-_URL = re.compile(rf"https?://[{URL_CHARS}]*", re.IGNORECASE)
+_URL = re.compile(rf"https?://[{URI_CHARS}]*", re.IGNORECASE)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -101,7 +100,7 @@ def read_read_more(text: str) -> ReadMore | str:
 
 def format_read_more(publisher: str, url: str, comment: str) -> str:
     # A comment that starts with a URL character would read back as part of the URL.
-    gap = " " if comment and re.match(f"[{URL_CHARS}]", comment) else ""
+    gap = " " if comment and re.match(f"[{URI_CHARS}]", comment) else ""
     return f"{READ_MORE} ⇒{publisher}{SOURCE_LABEL}: {url}{gap}{comment}"
 
 
