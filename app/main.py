@@ -60,7 +60,7 @@ class KijiApp(FastAPI):
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     logging.getLogger("kiji").setLevel(settings.log_level_number)
-    db = Database.connect(settings.database_url)
+    db = Database.connect(settings.database_url, statement_timeout=settings.statement_timeout)
     state = AppState(settings, db, ArticleReader(db.fast, sqlite=settings.is_sqlite))
 
     @asynccontextmanager

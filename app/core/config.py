@@ -55,6 +55,12 @@ class Settings(BaseSettings):
             " ones newest first (0: rank every hit)."
         ),
     )
+    statement_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        description="Longest a database statement of a request may run, in seconds; one stopped"
+        " answers 503 and changes nothing (0: no limit). Commands such as `kiji import` have none.",
+    )
     log_level: LogLevel = Field(default="INFO", description="Log level of the server.")
     load_samples: bool = Field(
         default=True,

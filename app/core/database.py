@@ -19,8 +19,8 @@ class Database:
     fast: FastDB
 
     @classmethod
-    def connect(cls, url: str) -> Database:
-        engine = make_engine(url)
+    def connect(cls, url: str, *, statement_timeout: float = 0) -> Database:
+        engine = make_engine(url, statement_timeout=statement_timeout)
         return cls(
             engine=engine,
             reads=make_sessionmaker(engine, write=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,9 +57,13 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str, *, pool_size: int = 20, ping_after: float = 1.0) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 20, ping_after: float = 1.0, statement_timeout: float = 0
+) -> Engine:
     """An engine for ``url`` with the settings Kiji relies on (WAL and foreign keys on SQLite;
-    on PostgreSQL, connections idle ``ping_after`` seconds are tested before use)."""
+    on PostgreSQL, connections idle ``ping_after`` seconds are tested before use). A statement
+    running longer than ``statement_timeout`` seconds (0: no limit) is stopped with an
+    ``OperationalError`` (see ``handlers.statement_timed_out``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -73,6 +78,8 @@ def make_engine(url: str, *, pool_size: int = 20, ping_after: float = 1.0) -> En
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if statement_timeout > 0:
+            _sqlite_deadline(engine, statement_timeout)
         return engine
     # The pool must cover every threadpool token, or sync routes can deadlock on checkout.
     engine = create_engine(
@@ -82,17 +89,47 @@ def make_engine(url: str, *, pool_size: int = 20, ping_after: float = 1.0) -> En
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
-    event.listen(engine, "connect", _utc_session)
+    event.listen(engine, "connect", _pg_session(statement_timeout))
     _ping_when_idle(engine, ping_after)
     return engine
 
 
-def _utc_session(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    """Timestamps come back in UTC whatever the server's or the client's (PGTZ) time zone:
-    in Asia/Tokyo, 9999-12-31T23:59:59Z reads as year 10000, which Python cannot hold."""
-    dbapi_connection.autocommit = True
-    dbapi_connection.execute("SET TIME ZONE 'UTC'")
-    dbapi_connection.autocommit = False
+def _pg_session(statement_timeout: float) -> Any:
+    def configure(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # Timestamps come back in UTC whatever the server's or the client's (PGTZ) time zone:
+        # in Asia/Tokyo, 9999-12-31T23:59:59Z reads as year 10000, which Python cannot hold.
+        dbapi_connection.autocommit = True
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        if statement_timeout > 0:
+            # The server stops the statement itself, even once the client has gone.
+            ms = max(1, round(statement_timeout * 1000))
+            dbapi_connection.execute(f"SET statement_timeout = {ms}")
+        dbapi_connection.autocommit = False
+
+    return configure
+
+
+_DEADLINE = "kiji_deadline"
+# SQLite calls the handler every this many virtual machine steps: often enough to stop within
+# a millisecond or so, rarely enough to cost nothing measurable (a step is some nanoseconds).
+_SQLITE_STEPS = 100_000
+
+
+def _sqlite_deadline(engine: Engine, seconds: float) -> None:
+    """Statements on SQLite stop, as "interrupted", once they have run ``seconds``: SQLite
+    has no statement timeout of its own, but a progress handler that answers true aborts the
+    statement. (Waiting for the write lock is ``busy_timeout``'s, not counted here.)"""
+
+    def connected(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        deadline = [math.inf]
+        record.info[_DEADLINE] = deadline
+        dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline[0], _SQLITE_STEPS)
+
+    def starting(conn: Any, *_args: Any) -> None:
+        conn.connection.info[_DEADLINE][0] = time.monotonic() + seconds
+
+    event.listen(engine, "connect", connected)
+    event.listen(engine, "before_cursor_execute", starting)
 
 
 _USED_AT = "kiji_used_at"

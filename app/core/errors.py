@@ -122,3 +122,7 @@ class InvalidInput(KijiError):
 
 class ServiceUnavailable(KijiError):
     status, code, title = 503, "unavailable", "Service unavailable"
+
+
+class StatementTimeout(KijiError):
+    status, code, title = 503, "timeout", "Statement timeout"

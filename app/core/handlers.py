@@ -14,7 +14,14 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Match
 
-from app.core.errors import PROBLEM_MEDIA_TYPE, KijiError, ServiceUnavailable, problem_body
+from app.core.errors import (
+    PROBLEM_MEDIA_TYPE,
+    KijiError,
+    ServiceUnavailable,
+    StatementTimeout,
+    problem_body,
+)
+from app.core.state import app_state
 from app.core.validation import body_errors
 
 log = logging.getLogger("kiji.errors")
@@ -120,16 +127,28 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 # insufficient resources, shutdowns, and lost serialisation, deadlock or lock races.
 _PG_UNAVAILABLE_CLASSES = ("08", "53")
 _PG_UNAVAILABLE = frozenset({"57P01", "57P02", "57P03", "40001", "40P01", "55P03"})
+_PG_QUERY_CANCELED = "57014"
 # SQLite's: busy or locked past the busy timeout, an I/O error, a file it cannot open.
 _SQLITE_UNAVAILABLE = frozenset(
     {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN}
 )
 
 
+def statement_timed_out(exc: Exception) -> bool:
+    """Whether ``exc`` says a statement was stopped for running too long (the engine's
+    ``statement_timeout``): PostgreSQL's query_canceled, SQLite's interrupt."""
+    if not isinstance(exc, OperationalError):
+        return False
+    orig = exc.orig
+    if isinstance(orig, sqlite3.Error):
+        return getattr(orig, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_INTERRUPT
+    return getattr(orig, "sqlstate", None) == _PG_QUERY_CANCELED
+
+
 def database_unavailable(exc: Exception) -> bool:
     """Whether ``exc`` says the database is unreachable or failing for now, so that a retry
-    soon may succeed; anything else (a bad statement, a value past a limit, a timeout that
-    would recur) is an internal error."""
+    soon may succeed; anything else (a bad statement, a value past a limit) is an internal
+    error."""
     if isinstance(exc, PoolTimeout):
         return True
     if not isinstance(exc, OperationalError):
@@ -147,6 +166,15 @@ def database_unavailable(exc: Exception) -> bool:
 
 
 async def _database_error(request: Request, exc: Exception) -> Response:
+    if statement_timed_out(exc):
+        limit = app_state(request).settings.statement_timeout
+        log.warning("statement stopped after %s s in %s %s", limit, request.method, request.url)
+        timeout = StatementTimeout(
+            f"the database took longer than the {limit:g} s this server allows a statement and"
+            " stopped it; nothing was changed",
+            headers={"retry-after": "5"},
+        )
+        return problem_response(timeout.status, timeout.body(), timeout.headers)
     if not database_unavailable(exc):
         return await _unexpected(request, exc)
     cause = getattr(exc, "orig", exc)

@@ -47,7 +47,7 @@ _WHY: dict[int, str] = {
     415: "The request body's media type is not accepted here.",
     422: "The document is not valid; `errors[]` points at each field at fault.",
     503: "The database is unreachable or failing for now (retry after `Retry-After` seconds),"
-    " or not at the latest migration.",
+    " not at the latest migration, or took longer than `KIJI_STATEMENT_TIMEOUT` allows.",
 }
 
 

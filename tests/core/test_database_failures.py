@@ -86,7 +86,7 @@ def _sqlite(message: str, code: int) -> sqlite3.OperationalError:
         (psycopg.errors.TooManyConnections(), True),
         (psycopg.errors.SerializationFailure(), True),
         (psycopg.errors.DeadlockDetected(), True),
-        (psycopg.errors.QueryCanceled(), False),  # a statement timeout would recur
+        (psycopg.errors.QueryCanceled(), False),  # a timeout: its own 503 (test_statement_timeout)
         (psycopg.errors.ProgramLimitExceeded(), False),
         (_sqlite("database is locked", sqlite3.SQLITE_BUSY), True),
         (_sqlite("disk I/O error", sqlite3.SQLITE_IOERR_READ), True),
