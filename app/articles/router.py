@@ -27,7 +27,7 @@ from app.core.deps import State, WriteSession
 from app.core.http import NO_STORE
 from app.core.moments import UtcDateTime
 from app.core.openapi import problems
-from app.core.params import json_body, only
+from app.core.params import Keywords, distinct, json_body, only
 from app.syndication import service as syndication
 from app.syndication.ninjs import PROFILE_LINK
 from app.syndication.schemas import Ninjs
@@ -78,9 +78,7 @@ async def list_articles(
     request: Request,
     state: State,
     principal: Reader,
-    keyword: Annotated[
-        list[str] | None, Query(description="Keyword; repeat for several (all must match).")
-    ] = None,
+    keyword: Keywords = None,
     host: Annotated[
         str | None, Query(description="Only articles citing this host (`news.example.jp`).")
     ] = None,
@@ -107,7 +105,7 @@ async def list_articles(
 ) -> Response:
     """List articles as summaries, newest first unless `sort` says otherwise."""
     filters = reads.ListFilters(
-        keywords=tuple(keyword or ()),
+        keywords=distinct(keyword),
         host=host.lower() if host else None,
         published_after=published_after,
         published_before=published_before,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
+from fastapi import Query
 from starlette.requests import Request
 
 from app.core.errors import InvalidParameter, UnsupportedMediaType
@@ -24,6 +26,24 @@ def only(*allowed: str) -> Callable[[Request], Awaitable[None]]:
             )
 
     return dependency
+
+
+MAX_KEYWORDS = 10
+# Each keyword is one more condition on every row a list or search reads: PostgreSQL took 29 s
+# to plan 200 of them on /v1/articles (anonymously), and 6.6 s for 100 on /v1/search.
+Keywords = Annotated[
+    list[str] | None,
+    Query(
+        max_length=MAX_KEYWORDS,
+        description=f"Only articles with this keyword (repeatable, at most {MAX_KEYWORDS}"
+        " times; all must match).",
+    ),
+]
+
+
+def distinct(keywords: list[str] | None) -> tuple[str, ...]:
+    """The keywords of a ``Keywords`` parameter, each once, in order."""
+    return tuple(dict.fromkeys(keywords or ()))
 
 
 JSON_TYPES = ("application/json",)

@@ -14,12 +14,10 @@ from app.core.db import unit_of_work
 from app.core.deps import State
 from app.core.http import etag_for
 from app.core.openapi import problems
-from app.core.params import only
+from app.core.params import Keywords, distinct, only
 from app.search import service
 from app.search.fields import In
 from app.search.schemas import SearchPage
-
-MAX_KEYWORDS = 10
 
 router = APIRouter(tags=["search"])
 
@@ -46,16 +44,7 @@ async def search(
     in_: Annotated[
         In, Query(alias="in", description="Where to look (summary-only keys: not `body`).")
     ] = "all",
-    keyword: Annotated[
-        list[str] | None,
-        # Each keyword is one more condition on every hit; PostgreSQL took seconds to plan
-        # a hundred of them.
-        Query(
-            max_length=MAX_KEYWORDS,
-            description=f"Only articles with this keyword (repeatable, at most {MAX_KEYWORDS}"
-            " times; all must match).",
-        ),
-    ] = None,
+    keyword: Keywords = None,
     host: Annotated[str | None, Query(description="Only articles citing this host.")] = None,
     sort: Annotated[
         service.Sort,
@@ -77,7 +66,7 @@ async def search(
     wanted = service.Request(
         q=q,
         in_=in_,
-        keywords=tuple(dict.fromkeys(keyword or ())),
+        keywords=distinct(keyword),
         host=host,
         sort=sort,
         limit=limit,

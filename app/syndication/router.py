@@ -12,7 +12,7 @@ from app.articles.page_response import IfNoneMatch, respond
 from app.auth.dependencies import Syndicator
 from app.core.deps import State
 from app.core.openapi import problems
-from app.core.params import only
+from app.core.params import Keywords, distinct, only
 from app.syndication import atom, jsonfeed, service
 from app.syndication.schemas import JsonFeed
 
@@ -33,9 +33,6 @@ class AtomResponse(Response):
     media_type = ATOM_TYPE
 
 
-Keyword = Annotated[
-    list[str] | None, Query(description="Keyword; repeat for several (all must match).")
-]
 Host = Annotated[str | None, Query(description="Only articles citing this host.")]
 Limit = Annotated[int, Query(ge=1, le=100, description="Items per page.")]
 Cursor = Annotated[str | None, Query(description="From the previous page's next link.")]
@@ -43,13 +40,13 @@ Cursor = Annotated[str | None, Query(description="From the previous page's next 
 
 # async: a plain def dependency would cost a thread-pool hop.
 async def _feed_query(
-    keyword: Keyword = None,
+    keyword: Keywords = None,
     host: Host = None,
     limit: Limit = service.DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> service.FeedQuery:
     return service.FeedQuery(
-        keywords=tuple(keyword or ()),
+        keywords=distinct(keyword),
         host=host.lower() if host else None,
         limit=limit,
         cursor=cursor,
