@@ -101,28 +101,21 @@ _CURRENT = select(
 ).join(RENDERS, RENDERS.c.article_id == ARTICLES.c.id)
 
 
-def find_current(session: Session, slug: str, *, lock: bool = False) -> Current | None:
-    stmt = _CURRENT.where(ARTICLES.c.slug == slug)
-    if lock:
-        # PostgreSQL: serialise writers of one article (SQLite already holds the write lock).
-        stmt = stmt.with_for_update(of=ARTICLES)
-    row = _conn(session).execute(stmt).one_or_none()
+# Writers hold the writer lock (see ``db.make_sessionmaker``): what they read here stays
+# current until they commit, and needs no row locks.
+
+
+def find_current(session: Session, slug: str) -> Current | None:
+    row = _conn(session).execute(_CURRENT.where(ARTICLES.c.slug == slug)).one_or_none()
     return Current(**row._asdict()) if row else None
 
 
 def find_many(session: Session, slugs: Sequence[str]) -> dict[str, Current]:
-    """The existing articles among ``slugs``, locked for update, by slug."""
+    """The existing articles among ``slugs``, by slug."""
     if not slugs:
         return {}
-    stmt = _CURRENT.where(ARTICLES.c.slug.in_(list(slugs))).with_for_update(of=ARTICLES)
+    stmt = _CURRENT.where(ARTICLES.c.slug.in_(list(slugs)))
     return {row.slug: Current(**row._asdict()) for row in _conn(session).execute(stmt)}
-
-
-def lock_slug_base(session: Session, base: str) -> None:
-    """PostgreSQL: writers generating slugs from the same base take turns until commit, so each
-    sees the slugs the others made. (SQLite writers are already serialised.)"""
-    if session.get_bind().dialect.name == "postgresql":
-        _conn(session).execute(select(func.pg_advisory_xact_lock(func.hashtextextended(base, 0))))
 
 
 def slugs_with_base(session: Session, base: str) -> set[str]:

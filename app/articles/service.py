@@ -40,12 +40,12 @@ Current = repository.Current
 
 
 def existing(session: Session, slugs_: list[str]) -> dict[str, Current]:
-    """The articles among ``slugs_`` that exist, locked for update until the transaction ends."""
+    """The articles among ``slugs_`` that exist (current until the writer commits)."""
     return repository.find_many(session, slugs_)
 
 
 def current(session: Session, slug: str) -> Current | None:
-    return repository.find_current(session, slug, lock=True)
+    return repository.find_current(session, slug)
 
 
 def reset_caches(session: Session) -> None:
@@ -66,7 +66,6 @@ def content_hash(data: ArticleIn, published_at: datetime | None) -> str:
 
 def _free_slug(session: Session, title: str) -> str:
     base = slugs.romanise(title)
-    repository.lock_slug_base(session, base)
     taken = repository.slugs_with_base(session, base)
     n = 1
     while slugs.with_suffix(base, n) in taken:
@@ -97,8 +96,9 @@ def create(session: Session, *, data: ArticleIn, base_url: str) -> WriteResult:
             return result
         except IntegrityError as exc:
             repository.forget_cached_ids(session)
-            # A concurrent writer (PostgreSQL) took the slug between our check and our insert:
-            # a generated slug moves on to the next suffix, a chosen one is a conflict.
+            # Writers take turns (the writer lock), so only one that bypassed it could take
+            # the slug between our check and our insert: a generated slug moves on to the
+            # next suffix, a chosen one is a conflict.
             if data.slug is not None or attempt == _SLUG_ATTEMPTS:
                 raise Conflict(f"an article with slug {slug!r} already exists") from exc
     raise AssertionError("unreachable")  # pragma: no cover
@@ -162,7 +162,7 @@ def _result(status: WriteStatus, server: render.ServerFields, r: render.Rendered
 
 
 def _require(session: Session, slug: str, if_match: str | None) -> repository.Current:
-    current = repository.find_current(session, slug, lock=True)
+    current = repository.find_current(session, slug)
     if current is None:
         raise NotFound(f"no article with slug {slug!r}")
     if not match(if_match, current.etag):

@@ -51,6 +51,22 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
+# Kiji's writer lock: an advisory lock in the two-key space ("KIJI", 1), which no single
+# 64-bit key can name.
+_PG_WRITE_LOCK = "SELECT pg_advisory_xact_lock(1263094345, 1)"
+
+
+def _pg_begin(conn: Any) -> None:
+    """PostgreSQL writers take one lock up front, held to commit, as SQLite's do with
+    ``BEGIN IMMEDIATE``: each then reads what the one before it committed. With locks taken
+    row by row as the writes went, If-Match was checked against a render read before the row
+    lock was granted (PostgreSQL re-reads only the locked row), concurrent PATCHes were lost,
+    imports and PUTs deadlocked on the ``store_state`` row, and concurrent imports of one new
+    slug failed on its unique index."""
+    if conn.get_execution_options().get(WRITE_OPTION, False):
+        conn.exec_driver_sql(_PG_WRITE_LOCK)
+
+
 def _json_dumps(value: Any) -> str:
     # JSON columns hold lists of paragraphs: orjson is several times faster than json.dumps
     # and, like Kiji's responses, keeps Japanese unescaped.
@@ -90,6 +106,7 @@ def make_engine(
         json_deserializer=orjson.loads,
     )
     event.listen(engine, "connect", _pg_session(statement_timeout))
+    event.listen(engine, "begin", _pg_begin)
     _ping_when_idle(engine, ping_after)
     return engine
 
@@ -166,7 +183,7 @@ def _ping_when_idle(engine: Engine, ping_after: float) -> None:
 
 
 def make_sessionmaker(engine: Engine, *, write: bool) -> sessionmaker[Session]:
-    """Sessions for reading, or for writing (which on SQLite take the write lock at BEGIN)."""
+    """Sessions for reading, or for writing (which take the writer lock at BEGIN)."""
     bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
     return sessionmaker(bind, expire_on_commit=False)
 
