@@ -183,8 +183,15 @@ def _ping_when_idle(engine: Engine, ping_after: float) -> None:
 
 
 def make_sessionmaker(engine: Engine, *, write: bool) -> sessionmaker[Session]:
-    """Sessions for reading, or for writing (which take the writer lock at BEGIN)."""
-    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    """Sessions for reading, or for writing (which take the writer lock at BEGIN). A reading
+    session sees one snapshot throughout, as SQLite's transactions do: on PostgreSQL's default
+    READ COMMITTED, a search found its hits in one statement and read their documents in the
+    next, after one had become a draft, and showed the draft to anyone."""
+    bind: Engine = engine
+    if write:
+        bind = engine.execution_options(**{WRITE_OPTION: True})
+    elif engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="REPEATABLE READ")
     return sessionmaker(bind, expire_on_commit=False)
 
 
