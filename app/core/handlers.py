@@ -119,7 +119,9 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         detail="an unexpected error occurred; it has been logged",
         extra={"request_id": request_id},
     )
-    return problem_response(500, body, {"x-request-id": request_id})
+    # Starlette raises the error on after this answer, and the server then drops the
+    # connection: a client that kept it alive for its next request lost that request.
+    return problem_response(500, body, {"x-request-id": request_id, "connection": "close"})
 
 
 # PostgreSQL error classes and codes of a database that is failing for now, not of the request

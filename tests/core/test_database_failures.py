@@ -69,6 +69,7 @@ def test_a_mistake_in_sql_is_still_an_internal_error(
         response = client.get("/v1/keywords")
     assert response.status_code == 500
     assert response.json()["type"] == "urn:kiji:problem:internal-error"
+    assert response.headers["connection"] == "close"
 
 
 def _sqlite(message: str, code: int) -> sqlite3.OperationalError:
