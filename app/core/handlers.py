@@ -172,8 +172,8 @@ async def _database_error(request: Request, exc: Exception) -> Response:
         limit = app_state(request).settings.statement_timeout
         log.warning("statement stopped after %s s in %s %s", limit, request.method, request.url)
         timeout = StatementTimeout(
-            f"the database took longer than the {limit:g} s this server allows a statement and"
-            " stopped it; nothing was changed",
+            f"a database statement ran or waited longer than the {limit:g} s this server"
+            " allows and was stopped; nothing was changed",
             headers={"retry-after": "5"},
         )
         return problem_response(timeout.status, timeout.body(), timeout.headers)
