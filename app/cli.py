@@ -53,9 +53,7 @@ def serve(
     """Run the API. On SQLite, migrates the database and loads samples into an empty one."""
     import uvicorn
 
-    from app.articles import service
-    from app.search import service as search
-    from app.seed import load_samples
+    from app.startup import prepare
 
     settings = load_settings(host=host, port=port, workers=workers)
     url = settings.database_url
@@ -69,19 +67,14 @@ def serve(
             f"[yellow]the database is at {current!r}, not the latest migration: "
             "run `kiji db upgrade`[/yellow]"
         )
-    writes = make_sessionmaker(engine, write=True)
-    with unit_of_work(writes) as session:
-        if settings.is_sqlite and settings.load_samples:
-            created = load_samples(session, base_url=base)
-            if created:
-                out.print(f"loaded {len(created)} sample articles: {', '.join(created)}")
-        rerendered = service.rerender_stale(session, base_url=base)
-        if rerendered:
-            out.print(f"re-rendered {rerendered} stored articles")
-        indexed = search.ensure_indexed(session, processes=max(1, os.cpu_count() or 1))
-        if indexed:
-            out.print(f"indexed {indexed} published articles for search")
+    done = prepare(engine, settings)
     engine.dispose()
+    if done.samples:
+        out.print(f"loaded {len(done.samples)} sample articles: {', '.join(done.samples)}")
+    if done.rerendered:
+        out.print(f"re-rendered {done.rerendered} stored articles")
+    if done.indexed:
+        out.print(f"indexed {done.indexed} published articles for search")
     # Worker processes build their app from the environment, so pass the choices on there.
     os.environ.update(
         {

@@ -287,6 +287,15 @@ def delete(session: Session, *, slug: str, if_match: str | None) -> None:
     )
 
 
+def is_empty(session: Session) -> bool:
+    return not repository.has_articles(session)
+
+
+def has_stale_renders(session: Session, *, base_url: str) -> bool:
+    """Whether ``rerender_stale`` has anything to do."""
+    return bool(repository.stale_renders(session, render.render_key(base_url), limit=1))
+
+
 def rerender_stale(session: Session, *, base_url: str, batch: int = 500) -> int:
     """Rebuild renders made by an older renderer or for another base URL; returns how many."""
     key = render.render_key(base_url)

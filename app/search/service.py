@@ -244,6 +244,12 @@ def indexed_count(session: Session) -> int:
     return repository.count(session)
 
 
+def is_current(session: Session) -> bool:
+    """Whether the index holds exactly the published articles (``ensure_indexed`` would do
+    nothing)."""
+    return not repository.holds_unpublished(session) and not repository.unindexed_ids(session)
+
+
 def ensure_indexed(session: Session, *, processes: int = 0) -> int:
     """Bring the index up to the published articles: index the missing ones (an interrupted
     non-atomic import with a deferred index leaves some), or rebuild the whole index when it
