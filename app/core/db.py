@@ -32,16 +32,20 @@ class Base(DeclarativeBase):
 WRITE_OPTION = "kiji_write"
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    # WAL lets readers run while one writer commits; foreign keys are off by default in SQLite.
-    # isolation_level=None hands transaction control to SQLAlchemy's "begin" event below.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
+def _sqlite_pragmas(busy_ms: int) -> Any:
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        # WAL lets readers run while one writer commits; foreign keys are off by default in
+        # SQLite. isolation_level=None hands transaction control to SQLAlchemy's "begin" event
+        # below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.close()
+
+    return configure
 
 
 def _sqlite_begin(conn: Any) -> None:
@@ -92,7 +96,10 @@ def make_engine(
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        # A writer waits for the write lock as long as PostgreSQL's would wait for the writer
+        # lock: the statement timeout, when there is one.
+        busy_ms = round(statement_timeout * 1000) if statement_timeout > 0 else 10_000
+        event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
         if statement_timeout > 0:
             _sqlite_deadline(engine, statement_timeout)

@@ -126,6 +126,17 @@ def test_postgresql_connections_carry_the_limit(database_url: str) -> None:
             engine.dispose()
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's busy timeout (PostgreSQL's waits count)")
+def test_sqlite_writers_wait_for_the_lock_as_long_as_the_limit(database_url: str) -> None:
+    for limit, busy in ((2.5, 2500), (0, 10000)):
+        engine = make_engine(database_url, pool_size=1, statement_timeout=limit)
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("PRAGMA busy_timeout")).scalar_one() == busy
+        finally:
+            engine.dispose()
+
+
 def _sqlite(code: int) -> sqlite3.OperationalError:
     error = sqlite3.OperationalError("interrupted")
     error.sqlite_errorcode = code  # set by sqlite3 itself when SQLite raises it
