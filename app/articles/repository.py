@@ -323,12 +323,16 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     # an INSERT per row.
     driver = conn.connection.driver_connection
     assert driver is not None
-    with (
-        driver.cursor() as cursor,
-        cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for v in values:
-            copy.write_row(v)
+    statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    try:
+        with driver.cursor() as cursor, cursor.copy(statement) as copy:
+            for v in values:
+                copy.write_row(v)
+    except conn.dialect.loaded_dbapi.Error as exc:
+        # As in _pg_documents: a statement timeout here is a 503 like anywhere else.
+        raise DBAPIError.instance(
+            statement, None, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+        ) from exc
 
 
 def _name_ids(session: Session, table: Table, names: set[str]) -> dict[str, int]:

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     statement_timeout: float = Field(
         default=30.0,
         ge=0,
+        le=86_400,
         description="Longest a database statement of a request may run, in seconds; one stopped"
         " answers 503 and changes nothing (0: no limit). Commands such as `kiji import` have none.",
     )

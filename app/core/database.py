@@ -25,7 +25,7 @@ class Database:
             engine=engine,
             reads=make_sessionmaker(engine, write=False),
             writes=make_sessionmaker(engine, write=True),
-            fast=make_fastdb(engine),
+            fast=make_fastdb(engine, statement_timeout=statement_timeout),
         )
 
     def close(self) -> None:

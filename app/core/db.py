@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,8 @@ class Base(DeclarativeBase):
 WRITE_OPTION = "kiji_write"
 
 
-def _sqlite_pragmas(busy_ms: int) -> Any:
-    def configure(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, ConnectionPoolEntry], None]:
+    def configure(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # WAL lets readers run while one writer commits; foreign keys are off by default in
         # SQLite. isolation_level=None hands transaction control to SQLAlchemy's "begin" event
         # below.
@@ -98,7 +98,7 @@ def make_engine(
         )
         # A writer waits for the write lock as long as PostgreSQL's would wait for the writer
         # lock: the statement timeout, when there is one.
-        busy_ms = round(statement_timeout * 1000) if statement_timeout > 0 else 10_000
+        busy_ms = max(1, round(statement_timeout * 1000)) if statement_timeout > 0 else 10_000
         event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
         if statement_timeout > 0:
@@ -118,16 +118,16 @@ def make_engine(
     return engine
 
 
-def _pg_session(statement_timeout: float) -> Any:
+def _pg_session(statement_timeout: float) -> Callable[[Any, ConnectionPoolEntry], None]:
     def configure(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Timestamps come back in UTC whatever the server's or the client's (PGTZ) time zone:
         # in Asia/Tokyo, 9999-12-31T23:59:59Z reads as year 10000, which Python cannot hold.
         dbapi_connection.autocommit = True
         dbapi_connection.execute("SET TIME ZONE 'UTC'")
-        if statement_timeout > 0:
-            # The server stops the statement itself, even once the client has gone.
-            ms = max(1, round(statement_timeout * 1000))
-            dbapi_connection.execute(f"SET statement_timeout = {ms}")
+        # The server stops the statement itself, even once the client has gone. Set when 0
+        # too, over any default of the role or database: commands have no limit.
+        ms = max(1, round(statement_timeout * 1000)) if statement_timeout > 0 else 0
+        dbapi_connection.execute(f"SET statement_timeout = {ms}")
         dbapi_connection.autocommit = False
 
     return configure
@@ -136,18 +136,22 @@ def _pg_session(statement_timeout: float) -> Any:
 _DEADLINE = "kiji_deadline"
 # SQLite calls the handler every this many virtual machine steps: often enough to stop within
 # a millisecond or so, rarely enough to cost nothing measurable (a step is some nanoseconds).
-_SQLITE_STEPS = 100_000
+SQLITE_PROGRESS_STEPS = 100_000
 
 
 def _sqlite_deadline(engine: Engine, seconds: float) -> None:
     """Statements on SQLite stop, as "interrupted", once they have run ``seconds``: SQLite
     has no statement timeout of its own, but a progress handler that answers true aborts the
-    statement. (Waiting for the write lock is ``busy_timeout``'s, not counted here.)"""
+    statement. The time counts from the statement's start to its last row fetched, the
+    caller's time between fetches included. (Waiting for the write lock is ``busy_timeout``'s,
+    not counted here.)"""
 
     def connected(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         deadline = [math.inf]
         record.info[_DEADLINE] = deadline
-        dbapi_connection.set_progress_handler(lambda: time.monotonic() > deadline[0], _SQLITE_STEPS)
+        dbapi_connection.set_progress_handler(
+            lambda: time.monotonic() > deadline[0], SQLITE_PROGRESS_STEPS
+        )
 
     def starting(conn: Any, *_args: Any) -> None:
         conn.connection.info[_DEADLINE][0] = time.monotonic() + seconds

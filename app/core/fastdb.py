@@ -7,7 +7,9 @@ which both ``sqlite3`` and SQLAlchemy ``text()`` understand."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -17,6 +19,8 @@ import orjson
 from anyio import to_thread
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
+
+from app.core.db import SQLITE_PROGRESS_STEPS
 
 Row = Sequence[Any]
 
@@ -33,7 +37,7 @@ class FastDB(ABC):
 
 
 class SQLiteFastDB(FastDB):
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, statement_timeout: float = 0) -> None:
         # Only the event loop's thread uses it; autocommit mode so every read sees the latest
         # committed state (WAL readers never block on the writer).
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -41,12 +45,26 @@ class SQLiteFastDB(FastDB):
         self._conn.execute("PRAGMA busy_timeout=10000")
         # A page cache larger than the 2 MB default (a hot article's pages stay in it).
         self._conn.execute("PRAGMA cache_size=-16384")
+        # As the engine's statements (db._sqlite_deadline): on the event loop, a runaway read
+        # would hold up every request.
+        self._limit = statement_timeout
+        self._deadline = math.inf
+        if statement_timeout > 0:
+            self._conn.set_progress_handler(
+                lambda: time.monotonic() > self._deadline, SQLITE_PROGRESS_STEPS
+            )
+
+    def _start(self) -> None:
+        if self._limit > 0:
+            self._deadline = time.monotonic() + self._limit
 
     async def one(self, sql: str, params: Mapping[str, Any]) -> Row | None:
+        self._start()
         row: Row | None = self._conn.execute(sql, params).fetchone()
         return row
 
     async def all(self, sql: str, params: Mapping[str, Any]) -> list[Row]:
+        self._start()
         return self._conn.execute(sql, params).fetchall()
 
     def close(self) -> None:
@@ -75,10 +93,10 @@ class PooledFastDB(FastDB):
         """The engine owns the connections."""
 
 
-def make_fastdb(engine: Engine) -> FastDB:
+def make_fastdb(engine: Engine, *, statement_timeout: float = 0) -> FastDB:
     url = make_url(str(engine.url))
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        return SQLiteFastDB(url.database or "")
+        return SQLiteFastDB(url.database or "", statement_timeout=statement_timeout)
     return PooledFastDB(engine)
 
 

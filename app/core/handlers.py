@@ -119,8 +119,8 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
         detail="an unexpected error occurred; it has been logged",
         extra={"request_id": request_id},
     )
-    # Starlette raises the error on after this answer, and the server then drops the
-    # connection: a client that kept it alive for its next request lost that request.
+    # An error no handler took is raised on after this answer, and the server then drops
+    # the connection: a client that kept it alive for its next request lost that request.
     return problem_response(500, body, {"x-request-id": request_id, "connection": "close"})
 
 
@@ -136,15 +136,30 @@ _SQLITE_UNAVAILABLE = frozenset(
 )
 
 
+def _sqlite_code(error: sqlite3.Error) -> int:
+    return int(getattr(error, "sqlite_errorcode", 0)) & 0xFF
+
+
+def _interrupted(error: BaseException) -> bool:
+    orig = error.orig if isinstance(error, OperationalError) else error
+    if isinstance(orig, sqlite3.Error):
+        return _sqlite_code(orig) == sqlite3.SQLITE_INTERRUPT
+    return isinstance(orig, Exception) and getattr(orig, "sqlstate", None) == _PG_QUERY_CANCELED
+
+
 def statement_timed_out(exc: Exception) -> bool:
     """Whether ``exc`` says a statement was stopped for running too long (the engine's
-    ``statement_timeout``): PostgreSQL's query_canceled, SQLite's interrupt."""
-    if not isinstance(exc, OperationalError):
-        return False
-    orig = exc.orig
-    if isinstance(orig, sqlite3.Error):
-        return getattr(orig, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_INTERRUPT
-    return getattr(orig, "sqlstate", None) == _PG_QUERY_CANCELED
+    ``statement_timeout``): PostgreSQL's query_canceled, SQLite's interrupt, from SQLAlchemy
+    or from a raw connection. The error it caused counts too: an interrupted write rolls back
+    SQLite's whole transaction, so leaving a savepoint then fails with "no such savepoint"."""
+    seen: set[int] = set()
+    error: BaseException | None = exc
+    while error is not None and id(error) not in seen:
+        if _interrupted(error):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def database_unavailable(exc: Exception) -> bool:
@@ -153,13 +168,15 @@ def database_unavailable(exc: Exception) -> bool:
     error."""
     if isinstance(exc, PoolTimeout):
         return True
+    if isinstance(exc, sqlite3.OperationalError):  # from the fast reads' raw connection
+        return _sqlite_code(exc) in _SQLITE_UNAVAILABLE
     if not isinstance(exc, OperationalError):
         return False
     if exc.connection_invalidated:
         return True
     orig = exc.orig
     if isinstance(orig, sqlite3.Error):
-        return getattr(orig, "sqlite_errorcode", 0) & 0xFF in _SQLITE_UNAVAILABLE
+        return _sqlite_code(orig) in _SQLITE_UNAVAILABLE
     code = getattr(orig, "sqlstate", None)
     if code is None:
         # No code: the driver could not reach the server at all.
@@ -170,7 +187,9 @@ def database_unavailable(exc: Exception) -> bool:
 async def _database_error(request: Request, exc: Exception) -> Response:
     if statement_timed_out(exc):
         limit = app_state(request).settings.statement_timeout
-        log.warning("statement stopped after %s s in %s %s", limit, request.method, request.url)
+        log.warning(
+            "statement stopped after %s s in %s %s", limit, request.method, request.url.path
+        )
         timeout = StatementTimeout(
             f"a database statement ran or waited longer than the {limit:g} s this server"
             " allows and was stopped; nothing was changed",
@@ -193,5 +212,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(HTTPException, _http_exception)
     app.add_exception_handler(OperationalError, _database_error)
+    app.add_exception_handler(sqlite3.OperationalError, _database_error)
     app.add_exception_handler(PoolTimeout, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -14,9 +14,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from app.articles import across_repository as across_sql
 from app.articles import service as articles
 from app.core.config import Settings
 from app.core.db import make_engine
+from app.core.fastdb import FastDB
 from app.core.handlers import database_unavailable, statement_timed_out
 from app.main import create_app
 from app.search import service as search
@@ -31,6 +33,15 @@ SLOW = (
     if ON_POSTGRES
     else "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000000)"
     " SELECT count(*) FROM c"
+)
+
+
+# A write that takes as long: SQLite rolls back the whole transaction when it stops one,
+# savepoints included (so leaving the savepoint fails too).
+SLOW_WRITE = (
+    "UPDATE store_state SET version = version WHERE id = (SELECT 1 FROM pg_sleep(5))"
+    if ON_POSTGRES
+    else f"UPDATE store_state SET version = version WHERE id = ({SLOW})"
 )
 
 
@@ -67,7 +78,7 @@ def test_a_read_past_the_limit_is_a_503_and_the_next_one_is_served(
         started = time.monotonic()
         _assert_stopped(client.get("/v1/search", params={"q": "衛星"}), started)
         monkeypatch.setattr(search, "search", real)
-        # The pool's connection (one, reused) was left fit for the next statement.
+        # The connection that was stopped went back to the pool fit for use.
         assert client.get("/v1/search", params={"q": "衛星"}).status_code == 200
 
 
@@ -78,7 +89,7 @@ def test_a_write_past_the_limit_changes_nothing(
 
     def slow_create(session: Session, *args: Any, **kwargs: Any) -> Any:
         created = real(session, *args, **kwargs)  # the rows are written, then the timeout
-        _slow(session)
+        session.execute(text(SLOW_WRITE))  # inside the savepoint `create` opens
         return created
 
     with TestClient(create_app(limited), base_url="http://kiji.test") as client:
@@ -103,16 +114,19 @@ def test_a_fast_request_is_unaffected_by_the_limit(limited: Settings, keys: Keys
         assert client.get("/v1/articles").status_code == 200
 
 
-def test_no_limit_when_the_setting_is_zero(database_url: str) -> None:
-    """The engines of commands (`kiji import`, migrations' neighbours) are made without one:
-    a long import must not be cut off."""
-    engine = make_engine(database_url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            longer = "SELECT pg_sleep(0.5)" if ON_POSTGRES else SLOW.replace("25000000", "2000000")
-            conn.execute(text(longer))  # past LIMIT, and not stopped
-    finally:
-        engine.dispose()
+def test_a_fast_read_past_the_limit_is_a_503(
+    limited: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list routes read through ``FastDB`` (on SQLite its own connection, on the event
+    loop): stopped as well."""
+
+    async def slow_keywords(db: FastDB, _params: Any) -> list[Any]:
+        return await db.all(SLOW, {})
+
+    with TestClient(create_app(limited), base_url="http://kiji.test") as client:
+        monkeypatch.setattr(across_sql, "keywords", slow_keywords)
+        started = time.monotonic()
+        _assert_stopped(client.get("/v1/keywords"), started)
 
 
 @pytest.mark.postgres_only
@@ -156,14 +170,37 @@ def _sqlite(code: int) -> sqlite3.OperationalError:
 def test_only_a_stopped_statement_is_a_timeout(orig: Exception, timed_out: bool) -> None:
     exc = OperationalError("SELECT 1", {}, orig)
     assert statement_timed_out(exc) is timed_out
+    assert statement_timed_out(orig) is timed_out  # raised by a raw connection
     if timed_out:
         assert not database_unavailable(exc)
+
+
+def _savepoint_lost() -> None:
+    try:
+        raise OperationalError("UPDATE", {}, _sqlite(sqlite3.SQLITE_INTERRUPT))
+    except OperationalError:
+        gone = sqlite3.OperationalError("no such savepoint: sa_savepoint_1")
+        gone.sqlite_errorcode = sqlite3.SQLITE_ERROR
+        raise OperationalError("ROLLBACK TO SAVEPOINT", {}, gone) from None
+
+
+def test_a_savepoint_lost_to_a_stopped_write_is_a_timeout() -> None:
+    with pytest.raises(OperationalError) as caught:
+        _savepoint_lost()
+    assert statement_timed_out(caught.value)
+
+
+def test_a_raw_sqlite_busy_error_is_unavailable() -> None:
+    busy = _sqlite(sqlite3.SQLITE_BUSY)
+    assert database_unavailable(busy)
+    assert not database_unavailable(_sqlite(sqlite3.SQLITE_ERROR))
 
 
 def test_the_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings().statement_timeout == 30
     monkeypatch.setenv("KIJI_STATEMENT_TIMEOUT", "2.5")
     assert Settings().statement_timeout == 2.5
-    monkeypatch.setenv("KIJI_STATEMENT_TIMEOUT", "-1")
-    with pytest.raises(ValueError, match="statement_timeout"):
-        Settings()
+    for wrong in ("-1", "100000"):  # PostgreSQL takes at most 2,147,483,647 ms
+        monkeypatch.setenv("KIJI_STATEMENT_TIMEOUT", wrong)
+        with pytest.raises(ValueError, match="statement_timeout"):
+            Settings()
