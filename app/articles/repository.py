@@ -382,16 +382,10 @@ def record_changes(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Rows of ``kind``, ``article_id``, ``slug``, ``version``, ``at``, ``status``.
 
     Their ``seq`` numbers must become visible in order, or a client of the changes feed that
-    reads past a gap would never see the change that later fills it. So the ``store_state``
-    row lock is taken before a ``seq`` is drawn and held to commit: writers that record
-    changes commit one at a time, each drawing numbers above every number already committed.
-    (Writers bump the counter earlier, which takes the same lock; taking it here as well keeps
-    the guarantee from resting on that order. SQLite writers already hold the database's
-    write lock from ``BEGIN IMMEDIATE``.)"""
-    conn = _conn(session)
-    if conn.dialect.name == "postgresql":
-        conn.execute(select(STATE.c.id).where(STATE.c.id == 1).with_for_update())
-    bulk_insert(conn, CHANGES, rows)
+    reads past a gap would never see the change that later fills it. Writers hold the writer
+    lock from their first statement to commit (``db.make_sessionmaker``), so they commit one
+    at a time, each drawing numbers above every number already committed."""
+    bulk_insert(_conn(session), CHANGES, rows)
 
 
 def delete_article(session: Session, article_id: int) -> None:
